@@ -1,0 +1,30 @@
+// How every candidate is trained: optimiser, schedule, augmentation, seed, threads, device.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sizesel {
+
+enum class Schedule {
+  kOneCycle,  ///< linear warm-up to learning_rate over the first 30 % of steps, cosine down to 0
+  kCosine,    ///< cosine from learning_rate down to 0
+  kConstant,  ///< learning_rate throughout
+};
+
+struct TrainingSpec {
+  int64_t epochs = 2;
+  int64_t batch_size = 128;
+  double learning_rate = 0.1;  ///< peak learning rate of SGD
+  double momentum = 0.9;
+  double weight_decay = 5e-4;
+  Schedule schedule = Schedule::kOneCycle;
+  bool augment = true;  ///< random crop (pad 4) and horizontal flip on each training batch
+  uint64_t seed = 1;
+  int64_t threads = 0;       ///< intra-op threads; 0 = every core this process may run on
+  std::string device = "cpu";  ///< "cpu" or "cuda"
+};
+
+[[nodiscard]] std::string to_string(Schedule schedule);
+
+}  // namespace sizesel

@@ -1,0 +1,70 @@
+// Strict reading of JSON input files: located errors, type checks and unknown-key rejection.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sizesel {
+
+/// Parses the whole file as JSON. Throws InputError "FILE: LINE:COL: ..." on malformed JSON,
+/// and "FILE: ..." when it cannot be read, is a directory or is empty.
+[[nodiscard]] nlohmann::json read_json_file(const std::filesystem::path& file);
+
+/// Reads one JSON object field by field. Each getter checks the type and range and throws
+/// InputError "FILE: /json/pointer: what (got X)".
+class ObjectReader {
+ public:
+  /// Throws InputError when `value` is not an object, or has a key outside `keys` (naming the
+  /// closest allowed key).
+  ObjectReader(const nlohmann::json& value, std::string file, std::string pointer,
+               const std::vector<std::string>& keys);
+
+  [[nodiscard]] bool has(const std::string& key) const;
+  [[nodiscard]] std::string pointer(const std::string& key) const;
+  [[nodiscard]] const std::string& file() const { return file_; }
+  [[nodiscard]] const std::string& pointer() const { return pointer_; }
+
+  /// The raw value of a key that must be present.
+  [[nodiscard]] const nlohmann::json& require(const std::string& key) const;
+  /// The raw value of an optional key, or nullptr when absent.
+  [[nodiscard]] const nlohmann::json* optional(const std::string& key) const;
+
+  [[nodiscard]] std::string string(const std::string& key, std::optional<std::string> fallback = {});
+  /// A string that must be one of `allowed`.
+  [[nodiscard]] std::string choice(const std::string& key, const std::vector<std::string>& allowed,
+                                   std::optional<std::string> fallback = {});
+  /// A finite number in [lo, hi].
+  [[nodiscard]] double number(const std::string& key, double lo, double hi,
+                              std::optional<double> fallback = {});
+  /// An integer in [lo, hi].
+  [[nodiscard]] int64_t integer(const std::string& key, int64_t lo, int64_t hi,
+                                std::optional<int64_t> fallback = {});
+  [[nodiscard]] bool boolean(const std::string& key, std::optional<bool> fallback = {});
+
+  /// Throws InputError located at `key` with message `what`.
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+
+ private:
+  const nlohmann::json& value_;
+  std::string file_;
+  std::string pointer_;
+};
+
+/// Throws InputError "FILE: POINTER: WHAT".
+[[noreturn]] void fail_at(const std::string& file, const std::string& pointer, const std::string& what);
+
+/// The JSON text of a value, shortened for error messages.
+[[nodiscard]] std::string short_dump(const nlohmann::json& value);
+
+/// Among `candidates`, the one closest to `word` by edit distance, or "" when none is close.
+[[nodiscard]] std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+/// Escapes a key for use inside a JSON pointer (RFC 6901: ~ -> ~0, / -> ~1).
+[[nodiscard]] std::string pointer_escape(const std::string& key);
+
+}  // namespace sizesel

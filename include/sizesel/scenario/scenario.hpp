@@ -1,0 +1,48 @@
+// A scenario: the dataset, training recipe, candidate sizes, deployment load, weights and constraints.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sizesel/core/candidate_spec.hpp"
+#include "sizesel/core/constraint.hpp"
+#include "sizesel/core/dataset_spec.hpp"
+#include "sizesel/core/deployment_spec.hpp"
+#include "sizesel/core/training_spec.hpp"
+
+namespace sizesel {
+
+/// How serving cost is measured (docs/scenario.md).
+struct MeasurementSpec {
+  int64_t warmup_runs = 5;      ///< untimed runs before timing
+  int64_t latency_runs = 30;    ///< timed batch-1 runs for the latency percentiles
+  int64_t throughput_runs = 5;  ///< timed runs at the deployment batch size
+};
+
+struct Scenario {
+  std::string name;
+  std::filesystem::path file;  ///< the file it was read from
+  DatasetSpec dataset;
+  TrainingSpec training;
+  std::vector<CandidateSpec> candidates;
+  DeploymentSpec deployment;
+  MeasurementSpec measurement;
+  std::map<std::string, double> weights;  ///< criterion name (P, C, E, R, M) -> weight >= 0
+  std::vector<Constraint> constraints;    ///< on raw metric or criterion values
+};
+
+/// Options that change how a scenario file is read.
+struct ScenarioOverrides {
+  std::optional<std::filesystem::path> data_dir;  ///< replaces dataset.root
+};
+
+/// Reads and validates a scenario file strictly: unknown keys, wrong types and out-of-range values
+/// throw InputError "FILE: /json/pointer: what (got X)". A relative dataset.root resolves against
+/// the scenario file's folder.
+[[nodiscard]] Scenario load_scenario(const std::filesystem::path& file,
+                                     const ScenarioOverrides& overrides = {});
+
+}  // namespace sizesel

@@ -1,0 +1,229 @@
+#include "sizesel/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+#include "sizesel/core/criteria.hpp"
+#include "sizesel/core/metrics.hpp"
+#include "sizesel/scenario/json_reader.hpp"
+
+namespace sizesel {
+namespace {
+
+constexpr int64_t kIntMax = std::numeric_limits<int64_t>::max();
+constexpr double kDoubleMax = std::numeric_limits<double>::max();
+
+DatasetSpec read_dataset(ObjectReader& reader, const std::filesystem::path& scenario_file,
+                         const ScenarioOverrides& overrides) {
+  DatasetSpec spec;
+  const std::string format = reader.choice("format", {"cifar10-bin", "idx"});
+  spec.format = format == "idx" ? DatasetFormat::kIdx : DatasetFormat::kCifar10Bin;
+  if (overrides.data_dir) {
+    (void)reader.optional("root");
+    spec.root = *overrides.data_dir;
+  } else {
+    const std::string root = reader.string("root");
+    if (root.empty()) reader.fail("root", "must not be empty");
+    spec.root = root;
+    if (spec.root.is_relative()) spec.root = scenario_file.parent_path() / spec.root;
+  }
+  spec.root = spec.root.lexically_normal();
+  spec.train_limit = reader.integer("train_limit", 0, kIntMax, 0);
+  spec.test_limit = reader.integer("test_limit", 0, kIntMax, 0);
+  return spec;
+}
+
+TrainingSpec read_training(ObjectReader& reader) {
+  TrainingSpec spec;
+  spec.epochs = reader.integer("epochs", 1, 100000, spec.epochs);
+  spec.batch_size = reader.integer("batch_size", 1, 1 << 20, spec.batch_size);
+  spec.learning_rate = reader.number("learning_rate", 0, 100, spec.learning_rate);
+  if (spec.learning_rate <= 0) reader.fail("learning_rate", "must be > 0 (got 0)");
+  spec.momentum = reader.number("momentum", 0, 0.999999, spec.momentum);
+  spec.weight_decay = reader.number("weight_decay", 0, 1, spec.weight_decay);
+  const std::string schedule =
+      reader.choice("schedule", {"onecycle", "cosine", "constant"}, to_string(spec.schedule));
+  spec.schedule = schedule == "onecycle" ? Schedule::kOneCycle
+                  : schedule == "cosine" ? Schedule::kCosine
+                                         : Schedule::kConstant;
+  spec.augment = reader.boolean("augment", spec.augment);
+  spec.seed = static_cast<uint64_t>(reader.integer("seed", 0, kIntMax, static_cast<int64_t>(spec.seed)));
+  spec.threads = reader.integer("threads", 0, 1024, spec.threads);
+  spec.device = reader.choice("device", {"cpu", "cuda"}, spec.device);
+  return spec;
+}
+
+std::vector<int64_t> read_stages(ObjectReader& reader) {
+  const nlohmann::json& stages = reader.require("stages");
+  if (!stages.is_array() || stages.empty()) {
+    reader.fail("stages", "must be a non-empty array of block counts (got " + short_dump(stages) + ")");
+  }
+  if (stages.size() > 12) reader.fail("stages", "at most 12 stages are supported (got " + std::to_string(stages.size()) + ")");
+  std::vector<int64_t> counts;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const auto& count = stages[i];
+    if (!count.is_number_integer() || count.get<int64_t>() < 1 || count.get<int64_t>() > 200) {
+      fail_at(reader.file(), reader.pointer("stages") + "/" + std::to_string(i),
+              "must be an integer in [1, 200] (got " + short_dump(count) + ")");
+    }
+    counts.push_back(count.get<int64_t>());
+  }
+  return counts;
+}
+
+CandidateSpec read_candidate(ObjectReader& reader) {
+  const std::string name = reader.string("name");
+  if (name.empty()) reader.fail("name", "must not be empty");
+  CandidateSpec spec;
+  if (reader.has("preset")) {
+    const std::string preset = reader.string("preset");
+    const auto found = find_preset(preset);
+    if (!found) {
+      std::string list;
+      for (const auto& known : preset_names()) list += (list.empty() ? "" : ", ") + known;
+      const std::string suggestion = closest_match(preset, preset_names());
+      reader.fail("preset", "unknown preset \"" + preset + "\"" +
+                                (suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?") +
+                                " (presets: " + list + ")");
+    }
+    for (const char* key : {"block", "stages", "width", "max_width", "shortcut"}) {
+      if (reader.has(key)) reader.fail(key, "cannot be combined with \"preset\"; give either a preset or an architecture");
+    }
+    spec = *found;
+  } else {
+    if (!reader.has("stages")) reader.fail("stages", "is required when no \"preset\" is given");
+    spec.block = reader.choice("block", {"basic", "bottleneck"}, "basic") == "basic" ? BlockType::kBasic
+                                                                                    : BlockType::kBottleneck;
+    spec.stages = read_stages(reader);
+    spec.width = reader.integer("width", 1, 4096, 16);
+    spec.max_width = reader.integer("max_width", 1, 65536, 512);
+    if (spec.max_width < spec.width) {
+      reader.fail("max_width", "must be >= width (" + std::to_string(spec.width) + ") (got " +
+                                   std::to_string(spec.max_width) + ")");
+    }
+    spec.shortcut = reader.choice("shortcut", {"pad", "projection"}, "projection") == "pad"
+                        ? ShortcutType::kPad
+                        : ShortcutType::kProjection;
+  }
+  spec.name = name;
+  return spec;
+}
+
+std::vector<CandidateSpec> read_candidates(ObjectReader& root) {
+  const nlohmann::json& list = root.require("candidates");
+  if (!list.is_array()) root.fail("candidates", "must be an array (got " + short_dump(list) + ")");
+  if (list.empty()) root.fail("candidates", "must list at least one candidate");
+  std::vector<CandidateSpec> candidates;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ObjectReader reader(list[i], root.file(), root.pointer("candidates") + "/" + std::to_string(i),
+                        {"name", "preset", "block", "stages", "width", "max_width", "shortcut"});
+    CandidateSpec spec = read_candidate(reader);
+    if (!names.insert(spec.name).second) reader.fail("name", "duplicate candidate name \"" + spec.name + "\"");
+    candidates.push_back(std::move(spec));
+  }
+  return candidates;
+}
+
+std::map<std::string, double> read_weights(ObjectReader& reader) {
+  std::map<std::string, double> weights;
+  double total = 0;
+  for (const auto& criterion : standard_criteria()) {
+    weights[criterion.name] = reader.number(criterion.name, 0, 1e6, 0.0);
+    total += weights[criterion.name];
+  }
+  if (total <= 0) fail_at(reader.file(), reader.pointer(), "at least one weight must be > 0 (all are 0)");
+  return weights;
+}
+
+std::vector<std::string> constrainable_names() {
+  std::vector<std::string> names;
+  for (const auto& criterion : standard_criteria()) names.push_back(criterion.name);
+  for (const auto& info : metric_infos()) names.push_back(info.name);
+  return names;
+}
+
+bool is_fraction(const std::string& name) {
+  if (name == "P") return true;
+  for (const auto& info : metric_infos()) {
+    if (info.name == name) return info.fraction;
+  }
+  return false;
+}
+
+void read_bounds(ObjectReader& reader, BoundKind kind, std::vector<Constraint>& constraints) {
+  const std::string key = kind == BoundKind::kMin ? "min" : "max";
+  const nlohmann::json& bounds = reader.require(key);
+  ObjectReader bounds_reader(bounds, reader.file(), reader.pointer(key), constrainable_names());
+  for (const auto& item : bounds.items()) {
+    const std::string& metric = item.key();
+    const double hi = is_fraction(metric) ? 1.0 : kDoubleMax;
+    const double lo = is_fraction(metric) ? 0.0 : -kDoubleMax;
+    const double limit = bounds_reader.number(metric, lo, hi);
+    constraints.push_back({metric, kind, limit});
+  }
+}
+
+std::vector<Constraint> read_constraints(ObjectReader& reader) {
+  std::vector<Constraint> constraints;
+  if (reader.has("min")) read_bounds(reader, BoundKind::kMin, constraints);
+  if (reader.has("max")) read_bounds(reader, BoundKind::kMax, constraints);
+  return constraints;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverrides& overrides) {
+  const nlohmann::json document = read_json_file(file);
+  const std::string name = file.string();
+  ObjectReader root(document, name, "",
+                    {"name", "dataset", "training", "candidates", "deployment", "measurement", "weights",
+                     "constraints"});
+
+  Scenario scenario;
+  scenario.file = file;
+  scenario.name = root.string("name", file.stem().string());
+
+  ObjectReader dataset(root.require("dataset"), name, root.pointer("dataset"),
+                       {"format", "root", "train_limit", "test_limit"});
+  scenario.dataset = read_dataset(dataset, file, overrides);
+
+  if (const auto* training = root.optional("training")) {
+    ObjectReader reader(*training, name, root.pointer("training"),
+                        {"epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule",
+                         "augment", "seed", "threads", "device"});
+    scenario.training = read_training(reader);
+  }
+
+  scenario.candidates = read_candidates(root);
+
+  if (const auto* deployment = root.optional("deployment")) {
+    ObjectReader reader(*deployment, name, root.pointer("deployment"), {"target_rate", "batch_size"});
+    scenario.deployment.target_rate = reader.number("target_rate", 0, 1e12, scenario.deployment.target_rate);
+    if (scenario.deployment.target_rate <= 0) reader.fail("target_rate", "must be > 0 (got 0)");
+    scenario.deployment.batch_size = reader.integer("batch_size", 1, 1 << 16, scenario.deployment.batch_size);
+  }
+
+  if (const auto* measurement = root.optional("measurement")) {
+    ObjectReader reader(*measurement, name, root.pointer("measurement"),
+                        {"warmup_runs", "latency_runs", "throughput_runs"});
+    auto& spec = scenario.measurement;
+    spec.warmup_runs = reader.integer("warmup_runs", 0, 10000, spec.warmup_runs);
+    spec.latency_runs = reader.integer("latency_runs", 1, 100000, spec.latency_runs);
+    spec.throughput_runs = reader.integer("throughput_runs", 1, 10000, spec.throughput_runs);
+  }
+
+  std::vector<std::string> criteria;
+  for (const auto& criterion : standard_criteria()) criteria.push_back(criterion.name);
+  ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criteria);
+  scenario.weights = read_weights(weights);
+
+  if (const auto* constraints = root.optional("constraints")) {
+    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max"});
+    scenario.constraints = read_constraints(reader);
+  }
+  return scenario;
+}
+
+}  // namespace sizesel

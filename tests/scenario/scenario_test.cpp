@@ -1,0 +1,174 @@
+// Tests of strict scenario parsing: valid files, defaults, and one located error per kind of mistake.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "sizesel/core/error.hpp"
+#include "sizesel/scenario/scenario.hpp"
+
+namespace fs = std::filesystem;
+using sizesel::InputError;
+using sizesel::load_scenario;
+
+namespace {
+
+// A scenario file written to a fresh temporary folder, removed afterwards.
+class TempScenario {
+ public:
+  explicit TempScenario(const std::string& text) {
+    std::random_device device;
+    dir_ = fs::temp_directory_path() / ("sizesel-scenario-" + std::to_string(device()));
+    fs::create_directories(dir_);
+    path_ = dir_ / "s.json";
+    std::ofstream(path_, std::ios::binary) << text;
+  }
+  ~TempScenario() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+  fs::path path_;
+};
+
+const char* kValid = R"({
+  "name": "t",
+  "dataset": {"format": "idx", "root": "data/fm", "train_limit": 100, "test_limit": 50},
+  "training": {"epochs": 1, "batch_size": 32},
+  "candidates": [{"name": "a", "preset": "resnet8"},
+                 {"name": "b", "block": "bottleneck", "stages": [1, 2], "width": 8}],
+  "deployment": {"target_rate": 100, "batch_size": 16},
+  "weights": {"P": 1, "C": 0.5},
+  "constraints": {"min": {"accuracy": 0.5}, "max": {"latency_ms_p50": 20, "C": 4}}
+})";
+
+// Replaces the first occurrence of `from` in kValid by `to`.
+std::string valid_with(const std::string& from, const std::string& to) {
+  std::string text = kValid;
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+std::string error_of(const std::string& text) {
+  TempScenario file(text);
+  try {
+    (void)load_scenario(file.path());
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    CHECK(message.rfind(file.path().string(), 0) == 0);  // names the file first
+    CHECK(message.find('\n') == std::string::npos);      // one line
+    return message;
+  }
+  FAIL("no InputError for: " << text);
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a valid scenario is read with its values, defaults and resolved paths", "[scenario]") {
+  TempScenario file(kValid);
+  const auto scenario = load_scenario(file.path());
+  CHECK(scenario.name == "t");
+  CHECK(scenario.dataset.format == sizesel::DatasetFormat::kIdx);
+  CHECK(scenario.dataset.root == (file.dir() / "data/fm").lexically_normal());
+  CHECK(scenario.dataset.train_limit == 100);
+  CHECK(scenario.training.epochs == 1);
+  CHECK(scenario.training.batch_size == 32);
+  CHECK(scenario.training.learning_rate == Approx(0.1));  // default
+  CHECK(scenario.training.schedule == sizesel::Schedule::kOneCycle);
+  REQUIRE(scenario.candidates.size() == 2);
+  CHECK(scenario.candidates[0].preset == "resnet8");
+  CHECK(scenario.candidates[0].stages == std::vector<int64_t>{1, 1, 1});
+  CHECK(scenario.candidates[1].block == sizesel::BlockType::kBottleneck);
+  CHECK(scenario.candidates[1].stages == std::vector<int64_t>{1, 2});
+  CHECK(scenario.candidates[1].width == 8);
+  CHECK(scenario.deployment.batch_size == 16);
+  CHECK(scenario.weights.at("P") == 1);
+  CHECK(scenario.weights.at("E") == 0);
+  REQUIRE(scenario.constraints.size() == 3);
+  CHECK(scenario.constraints[0].metric == "accuracy");
+  CHECK(scenario.constraints[0].kind == sizesel::BoundKind::kMin);
+  CHECK(scenario.constraints[1].metric == "C");  // bounds are read in key order
+  CHECK(scenario.constraints[1].kind == sizesel::BoundKind::kMax);
+  CHECK(scenario.constraints[1].limit == 4);
+  CHECK(scenario.constraints[2].metric == "latency_ms_p50");
+}
+
+TEST_CASE("--data-dir replaces the scenario's dataset root", "[scenario]") {
+  TempScenario file(kValid);
+  sizesel::ScenarioOverrides overrides;
+  overrides.data_dir = fs::path("/elsewhere/cifar");
+  CHECK(load_scenario(file.path(), overrides).dataset.root == fs::path("/elsewhere/cifar"));
+}
+
+TEST_CASE("every file in configs/ is a valid scenario", "[scenario]") {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(SIZESEL_SOURCE_DIR) / "configs")) {
+    if (entry.path().extension() != ".json") continue;
+    INFO(entry.path());
+    CHECK_NOTHROW(load_scenario(entry.path()));
+    ++count;
+  }
+  CHECK(count >= 1);
+}
+
+TEST_CASE("each kind of mistake is reported with the file, the JSON pointer and what was wrong", "[scenario]") {
+  struct Case {
+    std::string from, to, expected;
+  };
+  const std::vector<Case> cases = {
+      {R"("epochs": 1)", R"("epochs": 0)", "/training/epochs: must be in [1, 100000] (got 0)"},
+      {R"("batch_size": 32)", R"("batch_size": 0)", "/training/batch_size: must be in"},
+      {R"("epochs": 1)", R"("epochs": "1")", "/training/epochs: must be an integer (got \"1\")"},
+      {R"("epochs": 1)", R"("epochs": 1.5)", "/training/epochs: must be an integer (got 1.5)"},
+      {R"("epochs": 1)", R"("epocs": 1)", "/training/epocs: unknown key; did you mean \"epochs\"?"},
+      {R"("name": "t")", R"("name": "t", "wieghts2": 1)", "/wieghts2: unknown key"},
+      {R"("accuracy": 0.5)", R"("accuracy": 95)", "/constraints/min/accuracy: must be in [0, 1] (got 95)"},
+      {R"("accuracy": 0.5)", R"("acuracy": 0.5)", "/constraints/min/acuracy: unknown key; did you mean \"accuracy\"?"},
+      {R"("P": 1, "C": 0.5)", R"("P": -1)", "/weights/P: must be in [0, 1000000] (got -1)"},
+      {R"("P": 1, "C": 0.5)", R"("P": 0)", "/weights: at least one weight must be > 0"},
+      {R"("P": 1, "C": 0.5)", R"("P": 1, "X": 1)", "/weights/X: unknown key"},
+      {R"("preset": "resnet8")", R"("preset": "resnet9")", "/candidates/0/preset: unknown preset \"resnet9\""},
+      {R"({"name": "a", "preset": "resnet8"},)", R"({"name": "b", "preset": "resnet8"},)",
+       "/candidates/1/name: duplicate candidate name \"b\""},
+      {R"("stages": [1, 2])", R"("stages": [1, 0])", "/candidates/1/stages/1: must be an integer in [1, 200] (got 0)"},
+      {R"("stages": [1, 2])", R"("stages": [])", "/candidates/1/stages: must be a non-empty array"},
+      {R"("width": 8)", R"("width": 8, "preset": "resnet8")", "/candidates/1/block: cannot be combined with \"preset\""},
+      {R"("format": "idx")", R"("format": "png")", "/dataset/format: must be one of cifar10-bin, idx (got \"png\")"},
+      {R"("target_rate": 100)", R"("target_rate": 0)", "/deployment/target_rate: must be > 0"},
+      {R"("train_limit": 100)", R"("train_limit": -5)", "/dataset/train_limit: must be >= 0 (got -5)"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.to);
+    CHECK_THAT(error_of(valid_with(c.from, c.to)), Catch::Contains(c.expected));
+  }
+  CHECK_THAT(error_of(valid_with(R"("batch_size": 32)", R"("batch_size": 32, "device": "tpu")")),
+             Catch::Contains("/training/device: must be one of cpu, cuda (got \"tpu\")"));
+  CHECK_THAT(error_of(valid_with(R"("candidates": [)", R"("candidates": [], "x": [)")), Catch::Contains("/x: unknown key"));
+  CHECK_THAT(error_of(R"({"dataset": {"format": "idx", "root": "x"}, "candidates": [], "weights": {"P": 1}})"),
+             Catch::Contains("/candidates: must list at least one candidate"));
+  CHECK_THAT(error_of(R"({"dataset": {"format": "idx", "root": "x"}, "weights": {"P": 1}})"),
+             Catch::Contains("/candidates: is required"));
+}
+
+TEST_CASE("malformed JSON is reported with line and column", "[scenario]") {
+  CHECK_THAT(error_of("{\n  \"name\": \"t\",\n}"), Catch::Contains(": 3:1: malformed JSON"));
+  CHECK_THAT(error_of("{\"name\": \"t\" // comment\n}"), Catch::Contains(": 1:14: malformed JSON"));
+  CHECK_THAT(error_of(std::string(kValid).substr(0, 40)), Catch::Contains("malformed JSON"));
+  CHECK_THAT(error_of("{\"name\": \"\xff\"}"), Catch::Contains("malformed JSON"));
+  CHECK_THAT(error_of("   \n"), Catch::Contains(": file is empty"));
+  CHECK_THAT(error_of("[1, 2]"), Catch::Contains(": /: must be an object (got an array)"));
+}
+
+TEST_CASE("a missing file or a directory is an input error naming the path", "[scenario]") {
+  TempScenario file(kValid);
+  CHECK_THROWS_WITH(load_scenario(file.dir() / "nope.json"), Catch::Contains("nope.json: cannot be opened"));
+  CHECK_THROWS_WITH(load_scenario(file.dir()), Catch::Contains("is a directory"));
+}
