@@ -101,7 +101,7 @@ TEST_CASE("a valid scenario is read with its values, defaults and resolved paths
   CHECK(scenario.constraints[2].metric == "latency_ms_p50");
 }
 
-TEST_CASE("--data-dir replaces the scenario's dataset root", "[scenario]") {
+TEST_CASE("the --data-dir override replaces the scenario's dataset root", "[scenario]") {
   TempScenario file(kValid);
   sizesel::ScenarioOverrides overrides;
   overrides.data_dir = fs::path("/elsewhere/cifar");

@@ -7,7 +7,7 @@
 namespace sizesel {
 
 enum class Schedule {
-  kOneCycle,  ///< linear warm-up to learning_rate over the first 30 % of steps, cosine down to 0
+  kOneCycle,  ///< linear warm-up from learning_rate/25 to learning_rate over the first 30 % of steps, then cosine down to 0
   kCosine,    ///< cosine from learning_rate down to 0
   kConstant,  ///< learning_rate throughout
 };

@@ -11,16 +11,10 @@
 #include "sizesel/core/constraint.hpp"
 #include "sizesel/core/dataset_spec.hpp"
 #include "sizesel/core/deployment_spec.hpp"
+#include "sizesel/core/measurement_spec.hpp"
 #include "sizesel/core/training_spec.hpp"
 
 namespace sizesel {
-
-/// How serving cost is measured (docs/scenario.md).
-struct MeasurementSpec {
-  int64_t warmup_runs = 5;      ///< untimed runs before timing
-  int64_t latency_runs = 30;    ///< timed batch-1 runs for the latency percentiles
-  int64_t throughput_runs = 5;  ///< timed runs at the deployment batch size
-};
 
 struct Scenario {
   std::string name;

@@ -1,0 +1,26 @@
+// Process-wide libtorch settings: intra-op threads, the compute device, and version facts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <torch/types.h>
+
+namespace sizesel {
+
+/// Cores this process may run on (its CPU affinity mask), at least 1.
+[[nodiscard]] int64_t available_cores();
+
+/// Sets libtorch's intra-op thread count: `threads`, or available_cores() when 0.
+/// Debian's libtorch otherwise starts with one thread. Returns the count in force.
+int64_t configure_threads(int64_t threads);
+
+/// The torch device for "cpu" or "cuda". Throws TrainingError for "cuda" when this libtorch
+/// was built without CUDA or sees no GPU.
+[[nodiscard]] torch::Device select_device(const std::string& device);
+
+/// libtorch's version, e.g. "1.13.1", and whether it was built with CUDA.
+[[nodiscard]] std::string torch_version();
+[[nodiscard]] bool torch_has_cuda();
+
+}  // namespace sizesel

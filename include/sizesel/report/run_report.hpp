@@ -1,0 +1,62 @@
+// Everything a `recommend` run produced, in the shape the text and JSON reports print.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sizesel/core/candidate_spec.hpp"
+#include "sizesel/core/constraint.hpp"
+#include "sizesel/core/criteria_table.hpp"
+#include "sizesel/core/metrics.hpp"
+#include "sizesel/decision/recommendation.hpp"
+
+namespace sizesel {
+
+/// One candidate of the scenario: trained and measured, or failed with a reason.
+struct CandidateResult {
+  CandidateSpec spec;
+  std::optional<Metrics> metrics;     ///< absent when training or measuring failed
+  std::string failure;                ///< why it failed; empty when it did not
+  std::optional<std::size_t> row;     ///< its row in the decision table, when it has metrics
+};
+
+/// Where and how the run happened.
+struct RunInfo {
+  std::string sizesel_version;
+  std::string torch_version;
+  std::string glpk_version;
+  std::string device;
+  int64_t threads = 0;
+  std::string dataset_format;
+  std::string dataset_root;
+  int64_t train_images = 0;
+  int64_t test_images = 0;
+  int64_t num_classes = 0;
+  std::vector<int64_t> input_shape;  ///< C, H, W
+  double target_rate = 0;            ///< requests/s the deployment must serve
+  int64_t deployment_batch = 0;
+  double wall_seconds = 0;           ///< the whole run
+};
+
+struct RunReport {
+  std::string scenario_name;
+  std::string scenario_file;
+  RunInfo info;
+  std::vector<CandidateResult> candidates;  ///< every candidate, in scenario order
+  DecisionProblem problem;                   ///< over the candidates that have metrics
+  std::optional<Recommendation> recommendation;  ///< absent when no candidate has metrics
+};
+
+/// The human-readable report: measurements with units, criteria raw and normalised, scores,
+/// exclusions with their margins, and the recommendation with its reasons.
+void write_text_report(const RunReport& report, std::ostream& out);
+
+/// The JSON document of `recommend --format json` (see docs/output.md).
+[[nodiscard]] nlohmann::json json_report(const RunReport& report);
+
+}  // namespace sizesel

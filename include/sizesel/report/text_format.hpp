@@ -1,0 +1,25 @@
+// Small formatting helpers shared by the reports: constraints, counts, fixed-width tables.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sizesel/core/constraint.hpp"
+
+namespace sizesel {
+
+/// "accuracy >= 0.8" / "latency_ms_p50 <= 10".
+[[nodiscard]] std::string constraint_text(const Constraint& constraint);
+
+/// A count with a k/M/G suffix and three significant digits: 75290 -> "75.3k".
+[[nodiscard]] std::string short_count(double value);
+
+/// A number with up to `digits` significant digits, no exponent for ordinary magnitudes.
+[[nodiscard]] std::string short_number(double value, int digits = 4);
+
+/// Prints rows as left-aligned columns separated by two spaces; the first row is the header,
+/// underlined with dashes.
+void write_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
+
+}  // namespace sizesel

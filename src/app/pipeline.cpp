@@ -1,0 +1,120 @@
+#include "sizesel/app/pipeline.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "sizesel/core/criteria.hpp"
+#include "sizesel/core/error.hpp"
+#include "sizesel/decision/glpk_solver.hpp"
+#include "sizesel/ml/candidate_evaluator.hpp"
+#include "sizesel/ml/dataset.hpp"
+#include "sizesel/ml/memory_tracker.hpp"
+#include "sizesel/ml/resnet.hpp"
+#include "sizesel/ml/runtime.hpp"
+
+namespace sizesel {
+
+DecisionProblem decision_problem(const Scenario& scenario, std::vector<CandidateResult>& candidates) {
+  DecisionProblem problem;
+  problem.table.criteria = standard_criteria();
+  problem.weights = scenario.weights;
+  problem.constraints = scenario.constraints;
+  for (auto& candidate : candidates) {
+    if (!candidate.metrics) continue;
+    candidate.row = problem.table.options.size();
+    problem.table.options.push_back(candidate.spec.name);
+    std::vector<double> values;
+    for (const auto& criterion : problem.table.criteria) values.push_back(criterion_value(*candidate.metrics, criterion.name));
+    problem.table.values.push_back(values);
+    std::map<std::string, double> extra;
+    for (const auto& info : metric_infos()) extra[info.name] = metric_value(*candidate.metrics, info.name);
+    problem.extra.push_back(extra);
+  }
+  return problem;
+}
+
+RunReport run_recommend(const Scenario& scenario, std::ostream* log) {
+  const auto start = std::chrono::steady_clock::now();
+  install_memory_tracker();
+  EvaluationPlan plan;
+  plan.training = scenario.training;
+  plan.deployment = scenario.deployment;
+  plan.measurement = scenario.measurement;
+  plan.device = select_device(scenario.training.device);
+
+  RunReport report;
+  report.scenario_name = scenario.name;
+  report.scenario_file = scenario.file.string();
+  RunInfo& info = report.info;
+  info.sizesel_version = SIZESEL_VERSION;
+  info.torch_version = torch_version();
+  info.glpk_version = glpk_version();
+  info.device = scenario.training.device;
+  info.threads = configure_threads(scenario.training.threads);
+  info.target_rate = scenario.deployment.target_rate;
+  info.deployment_batch = scenario.deployment.batch_size;
+
+  const Dataset dataset = load_dataset(scenario.dataset);
+  info.dataset_format = to_string(scenario.dataset.format);
+  info.dataset_root = scenario.dataset.root.string();
+  info.train_images = dataset.train.images.size(0);
+  info.test_images = dataset.test.images.size(0);
+  info.num_classes = dataset.num_classes;
+  info.input_shape = {dataset.channels, dataset.height, dataset.width};
+  if (log != nullptr) {
+    fmt::print(*log, "sizesel: {}: {} training / {} test images, {} candidates, {} on {} threads\n", scenario.name,
+               info.train_images, info.test_images, scenario.candidates.size(), info.device, info.threads);
+  }
+
+  // Every architecture is built once before any training, so that an impossible one stops the
+  // run at once as a scenario error rather than after hours of training.
+  for (std::size_t i = 0; i < scenario.candidates.size(); ++i) {
+    try {
+      (void)ResNet(scenario.candidates[i], dataset.channels, dataset.num_classes);
+    } catch (const InputError& error) {
+      throw InputError(located_message(scenario.file.string(), "/candidates/" + std::to_string(i), error.what()));
+    }
+  }
+
+  const std::size_t count = scenario.candidates.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const CandidateSpec& spec = scenario.candidates[i];
+    CandidateResult result;
+    result.spec = spec;
+    const auto on_epoch = [&](const EpochReport& epoch) {
+      if (log == nullptr) return;
+      fmt::print(*log, "[{}/{} {}] epoch {}/{}: loss {:.4f}, train acc {:.3f}, {:.0f} images/s, {:.1f} s\n", i + 1, count,
+                 spec.name, epoch.epoch, epoch.epochs, epoch.mean_loss, epoch.train_accuracy, epoch.images_per_s,
+                 epoch.seconds);
+      log->flush();
+    };
+    try {
+      const CandidateEvaluation evaluation = evaluate_candidate(spec, dataset, plan, on_epoch);
+      result.metrics = evaluation.metrics;
+      if (log != nullptr) {
+        fmt::print(*log, "[{}/{} {}] test accuracy {:.4f}, latency p50 {:.3f} ms, {:.0f} images/s at batch {}\n", i + 1,
+                   count, spec.name, result.metrics->accuracy, result.metrics->latency_ms_p50,
+                   result.metrics->throughput, scenario.deployment.batch_size);
+      }
+    } catch (const TrainingError& error) {
+      result.failure = error.what();
+    } catch (const c10::Error& error) {
+      result.failure = std::string("libtorch: ") + error.what_without_backtrace();
+    } catch (const std::bad_alloc&) {
+      result.failure = "out of memory";
+    }
+    if (!result.failure.empty() && log != nullptr) {
+      fmt::print(*log, "[{}/{} {}] failed: {}\n", i + 1, count, spec.name, result.failure);
+    }
+    report.candidates.push_back(std::move(result));
+  }
+
+  report.problem = decision_problem(scenario, report.candidates);
+  if (!report.problem.table.options.empty()) report.recommendation = decide(report.problem);
+  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace sizesel

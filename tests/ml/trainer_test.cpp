@@ -1,0 +1,134 @@
+// Tests of training: the learning-rate schedules, augmentation, input normalisation, and that a few
+// steps on a tiny model lower the loss.
+// libtorch first: its glog CHECK macro must be replaced by Catch2's, not the reverse.
+#include <torch/torch.h>
+
+#include <catch2/catch.hpp>
+
+#include "sizesel/core/error.hpp"
+#include "sizesel/ml/input_pipeline.hpp"
+#include "sizesel/ml/trainer.hpp"
+
+using namespace sizesel;
+
+namespace {
+
+// Two easily separated classes: dark images with a bright left half vs bright right half.
+ImageSplit two_class_split(int64_t n) {
+  ImageSplit split;
+  split.images = torch::zeros({n, 1, 8, 8}, torch::kUInt8);
+  split.labels = torch::zeros({n}, torch::kLong);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t label = i % 2;
+    split.labels[i] = label;
+    split.images[i].narrow(2, label * 4, 4).fill_(200 + i % 50);
+  }
+  return split;
+}
+
+CandidateSpec tiny_spec() {
+  CandidateSpec spec;
+  spec.name = "tiny";
+  spec.stages = {1};
+  spec.width = 4;
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("the onecycle schedule warms up from lr/25 to lr over 30% of the steps, then anneals to 0", "[ml][train]") {
+  TrainingSpec spec;
+  spec.learning_rate = 0.1;
+  spec.schedule = Schedule::kOneCycle;
+  const int64_t total = 101;  // t = step / 100
+  CHECK(learning_rate_at(spec, 0, total) == Approx(0.004));
+  CHECK(learning_rate_at(spec, 15, total) == Approx(0.004 + 0.096 * 0.5));
+  CHECK(learning_rate_at(spec, 30, total) == Approx(0.1));
+  CHECK(learning_rate_at(spec, 65, total) == Approx(0.05));
+  CHECK(learning_rate_at(spec, 100, total) == Approx(0.0).margin(1e-12));
+}
+
+TEST_CASE("the cosine and constant schedules follow their formulas", "[ml][train]") {
+  TrainingSpec spec;
+  spec.learning_rate = 0.2;
+  spec.schedule = Schedule::kCosine;
+  CHECK(learning_rate_at(spec, 0, 11) == Approx(0.2));
+  CHECK(learning_rate_at(spec, 5, 11) == Approx(0.1));
+  CHECK(learning_rate_at(spec, 10, 11) == Approx(0.0).margin(1e-12));
+  spec.schedule = Schedule::kConstant;
+  CHECK(learning_rate_at(spec, 7, 11) == Approx(0.2));
+}
+
+TEST_CASE("inputs are scaled to [0,1] and normalised per channel with the measured statistics", "[ml][train]") {
+  auto images = torch::zeros({2, 2, 1, 2}, torch::kUInt8);
+  images[0][0].fill_(255);  // channel 0: values 255,255,0,0 -> mean 0.5
+  images[1][1].fill_(51);   // channel 1: values 0,0,51,51 -> mean 0.1
+  const ChannelStats stats = channel_stats(images);
+  CHECK(stats.mean[0].item<float>() == Approx(0.5));
+  CHECK(stats.mean[1].item<float>() == Approx(0.1));
+  const auto x = to_model_input(images, stats);
+  CHECK(x.mean({0, 2, 3})[0].item<float>() == Approx(0.0).margin(1e-6));
+  CHECK(x.std({0, 2, 3})[1].item<float>() == Approx(1.0).margin(1e-5));
+}
+
+TEST_CASE("augmentation keeps the shape, is reproducible from its seed, and moves pixels", "[ml][train]") {
+  const auto images = torch::arange(4 * 3 * 8 * 8).remainder(256).to(torch::kUInt8).view({4, 3, 8, 8});
+  std::mt19937_64 a(7);
+  std::mt19937_64 b(7);
+  const auto first = augment_batch(images, a);
+  CHECK(first.sizes() == images.sizes());
+  CHECK(first.dtype() == torch::kUInt8);
+  CHECK(torch::equal(first, augment_batch(images, b)));
+  std::mt19937_64 c(8);
+  const auto many = augment_batch(images.repeat({8, 1, 1, 1}), c);
+  CHECK_FALSE(torch::equal(many, images.repeat({8, 1, 1, 1})));
+}
+
+TEST_CASE("a few epochs on a tiny model lower the loss and report each epoch", "[ml][train]") {
+  const ImageSplit split = two_class_split(64);
+  torch::manual_seed(3);
+  ResNet model(tiny_spec(), 1, 2);
+  TrainingSpec spec;
+  spec.epochs = 6;
+  spec.batch_size = 16;
+  spec.learning_rate = 0.05;
+  spec.augment = false;
+  std::vector<int64_t> seen;
+  const auto result = train_model(model, split, channel_stats(split.images), spec, torch::kCPU,
+                                  [&](const EpochReport& report) { seen.push_back(report.epoch); });
+  CHECK(seen == std::vector<int64_t>{1, 2, 3, 4, 5, 6});
+  REQUIRE(result.epochs.size() == 6);
+  CHECK(result.epochs.back().mean_loss < result.epochs.front().mean_loss * 0.7);
+  CHECK(result.epochs.back().train_accuracy > 0.9);
+  CHECK(result.images_per_s > 0);
+  CHECK(result.final_loss == result.epochs.back().mean_loss);
+}
+
+TEST_CASE("training with the same seed twice gives identical weights", "[ml][train]") {
+  const ImageSplit split = two_class_split(32);
+  TrainingSpec spec;
+  spec.epochs = 1;
+  spec.batch_size = 8;
+  const auto train_once = [&] {
+    torch::manual_seed(spec.seed);
+    ResNet model(tiny_spec(), 1, 2);
+    (void)train_model(model, split, channel_stats(split.images), spec, torch::kCPU);
+    return torch::cat({model->parameters()[0].flatten(), model->parameters().back().flatten()});
+  };
+  CHECK(torch::equal(train_once(), train_once()));
+}
+
+TEST_CASE("a diverging loss stops training with a TrainingError naming the epoch", "[ml][train]") {
+  const ImageSplit split = two_class_split(32);
+  torch::manual_seed(1);
+  ResNet model(tiny_spec(), 1, 2);
+  TrainingSpec spec;
+  spec.epochs = 3;
+  spec.batch_size = 8;
+  spec.learning_rate = 1e30;
+  spec.schedule = Schedule::kConstant;
+  CHECK_THROWS_MATCHES(train_model(model, split, channel_stats(split.images), spec, torch::kCPU), TrainingError,
+                       Catch::Matchers::Predicate<TrainingError>([](const TrainingError& e) {
+                         return std::string(e.what()).find("training diverged: loss is") != std::string::npos;
+                       }));
+}
