@@ -12,6 +12,19 @@
 
 namespace sizesel {
 
+namespace {
+
+// Fails before any training when the result could not be written at the end.
+void check_writable(const std::filesystem::path& path) {
+  const std::filesystem::path probe = path.string() + ".tmp-" + std::to_string(::getpid());
+  std::ofstream out(probe, std::ios::binary | std::ios::trunc);
+  if (!out) throw InputError(path.string() + ": --output cannot be written (is the folder there and writable?)");
+  out.close();
+  std::remove(probe.c_str());
+}
+
+}  // namespace
+
 void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   const std::filesystem::path temporary =
       path.string() + ".tmp-" + std::to_string(::getpid());
@@ -39,6 +52,7 @@ int run_recommend_command(const CliOptions& options) {
   overrides.data_dir = options.data_dir;
   Scenario scenario = load_scenario(options.scenario, overrides);
   if (options.threads) scenario.training.threads = *options.threads;
+  if (options.output) check_writable(*options.output);
 
   const RunReport report = run_recommend(scenario, options.quiet ? nullptr : &std::cerr);
 

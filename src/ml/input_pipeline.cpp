@@ -29,17 +29,28 @@ torch::Tensor to_model_input(const torch::Tensor& images, const ChannelStats& st
 torch::Tensor augment_batch(const torch::Tensor& images, std::mt19937_64& rng) {
   constexpr int64_t kPad = 4;
   const int64_t batch = images.size(0);
+  const int64_t channels = images.size(1);
   const int64_t height = images.size(2);
   const int64_t width = images.size(3);
-  const auto padded = torch::constant_pad_nd(images, {kPad, kPad, kPad, kPad}, 0);
-  auto out = torch::empty_like(images);
   std::uniform_int_distribution<int64_t> offset(0, 2 * kPad);
   std::bernoulli_distribution flip(0.5);
-  for (int64_t i = 0; i < batch; ++i) {
-    auto crop = padded[i].narrow(1, offset(rng), height).narrow(2, offset(rng), width);
-    out[i].copy_(flip(rng) ? crop.flip({2}) : crop);
+  // One gather for the whole batch: image b reads rows dy_b + y and columns dx_b + x of its
+  // padded copy, or dx_b + (W - 1 - x) when it is flipped.
+  auto rows = torch::empty({batch, 1, height, 1}, torch::kLong);
+  auto cols = torch::empty({batch, 1, 1, width}, torch::kLong);
+  const auto y = torch::arange(height, torch::kLong);
+  const auto x = torch::arange(width, torch::kLong);
+  const auto x_flipped = x.flip({0});
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t dy = offset(rng);
+    const int64_t dx = offset(rng);
+    rows[b].view({height}).copy_(y + dy);
+    cols[b].view({width}).copy_((flip(rng) ? x_flipped : x) + dx);
   }
-  return out;
+  const auto padded = torch::constant_pad_nd(images, {kPad, kPad, kPad, kPad}, 0);
+  const auto batch_index = torch::arange(batch, torch::kLong).view({batch, 1, 1, 1});
+  const auto channel_index = torch::arange(channels, torch::kLong).view({1, channels, 1, 1});
+  return padded.index({batch_index, channel_index, rows, cols}).contiguous();
 }
 
 }  // namespace sizesel

@@ -19,7 +19,10 @@ nlohmann::json architecture_json(const CandidateSpec& spec) {
 
 nlohmann::json metrics_json(const Metrics& metrics) {
   nlohmann::json json = nlohmann::json::object();
-  for (const auto& info : metric_infos()) json[info.name] = number_or_null(metric_value(metrics, info.name));
+  for (const auto& info : metric_infos()) {
+    const double value = metric_value(metrics, info.name);
+    json[info.name] = info.integer ? nlohmann::json(static_cast<int64_t>(value)) : number_or_null(value);
+  }
   json["per_class_accuracy"] = metrics.per_class_accuracy;
   return json;
 }
@@ -41,7 +44,7 @@ nlohmann::json json_report(const RunReport& report) {
   nlohmann::json json;
   json["schema_version"] = 1;
   json["scenario"] = {{"name", report.scenario_name}, {"file", report.scenario_file}};
-  json["status"] = recommended ? "recommended" : "infeasible";
+  json["status"] = recommended ? "recommended" : selection != nullptr ? "infeasible" : "failed";
   json["recommended"] = recommended ? nlohmann::json(problem.table.options[*selection->recommended]) : nlohmann::json();
   nlohmann::json tied = nlohmann::json::array();
   if (selection != nullptr) {

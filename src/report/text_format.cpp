@@ -22,6 +22,8 @@ std::string short_count(double value) {
 
 std::string short_number(double value, int digits) {
   if (!std::isfinite(value)) return fmt::format("{}", value);
+  // Whole numbers up to 10^15 print in full rather than in exponent form.
+  if (std::fabs(value) >= 1 && std::fabs(value) < 1e15 && value == std::floor(value)) return fmt::format("{:.0f}", value);
   return fmt::format("{:.{}g}", value, digits);
 }
 

@@ -173,7 +173,7 @@ TEST_CASE("the text report shows the table, the exclusions and the recommendatio
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK_THAT(run.out, Catch::Contains("Recommendation: mini"));
-  CHECK_THAT(run.out, Catch::Contains("excluded: params <= 10000 (got 7.5e+04, over by 6.5e+04)"));
+  CHECK_THAT(run.out, Catch::Contains("excluded: params <= 10000 (got 75002, over by 65002)"));
   CHECK_THAT(run.out, Catch::Contains("P max"));
   CHECK_THAT(run.out, Catch::Contains("C min devices"));
 }
@@ -196,6 +196,9 @@ TEST_CASE("a missing dataset exits 2 naming the file, and usage errors exit 1", 
   CHECK_THAT(missing.err, Catch::Contains("nowhere"));
   CHECK_THAT(missing.err, Catch::Contains("not found"));
   CHECK(sizesel(dir, "recommend").exit_code == 1);
+  const Run unwritable = sizesel(dir, "recommend '" + scenario.string() + "' -o '" + (dir.path() / "no/such/dir/r.json").string() + "'");
+  CHECK(unwritable.exit_code == 1);
+  CHECK_THAT(unwritable.err, Catch::Contains("r.json: --output cannot be written"));
   CHECK(sizesel(dir, "frobnicate").exit_code == 1);
   CHECK(sizesel(dir, "recommend '" + scenario.string() + "' --format yaml").exit_code == 1);
   const Run version = sizesel(dir, "--version");

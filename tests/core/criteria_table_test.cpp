@@ -1,0 +1,78 @@
+// Tests of min-max normalisation and of the five criteria derived from measured metrics.
+#include <catch2/catch.hpp>
+
+#include <limits>
+
+#include "sizesel/core/criteria.hpp"
+#include "sizesel/core/criteria_table.hpp"
+#include "sizesel/core/error.hpp"
+
+using namespace sizesel;
+
+namespace {
+
+CriteriaTable two_criteria(std::vector<std::vector<double>> values) {
+  CriteriaTable table;
+  table.criteria = {{"acc", Direction::kMax, "", ""}, {"cost", Direction::kMin, "GPU", ""}};
+  for (std::size_t i = 0; i < values.size(); ++i) table.options.push_back("s" + std::to_string(i + 1));
+  table.values = std::move(values);
+  return table;
+}
+
+}  // namespace
+
+TEST_CASE("min-max normalisation maps the best value to 1 and the worst to 0 in each direction", "[core]") {
+  const auto normalized = normalize_minmax(two_criteria({{95, 5}, {97, 10}, {99.5, 100}}));
+  REQUIRE(normalized.values.size() == 3);
+  CHECK(normalized.values[0][0] == Approx(0.0));
+  CHECK(normalized.values[1][0] == Approx(2.0 / 4.5));
+  CHECK(normalized.values[2][0] == Approx(1.0));
+  // cost: lower is better, so 5 GPUs -> 1 and 100 GPUs -> 0
+  CHECK(normalized.values[0][1] == Approx(1.0));
+  CHECK(normalized.values[1][1] == Approx(90.0 / 95.0));
+  CHECK(normalized.values[2][1] == Approx(0.0));
+}
+
+TEST_CASE("a column whose values are all equal normalises to 1 for every option", "[core]") {
+  const auto normalized = normalize_minmax(two_criteria({{0.9, 3}, {0.8, 3}}));
+  CHECK(normalized.values[0][1] == 1.0);
+  CHECK(normalized.values[1][1] == 1.0);
+}
+
+TEST_CASE("normalisation rejects non-finite values and ragged rows", "[core]") {
+  CHECK_THROWS_AS(normalize_minmax(two_criteria({{0.9, std::numeric_limits<double>::quiet_NaN()}})), InputError);
+  CHECK_THROWS_AS(normalize_minmax(two_criteria({{0.9, 1}, {0.8}})), InputError);
+}
+
+TEST_CASE("the five criteria follow their documented formulas and directions", "[core]") {
+  Metrics m;
+  m.accuracy = 0.9;
+  m.f1_macro = 0.8;
+  m.devices = 3;
+  m.depth = 20;
+  m.noise_accuracy = 0.45;
+  m.train_seconds = 12.5;
+  CHECK(criterion_value(m, "P") == Approx(0.85));
+  CHECK(criterion_value(m, "C") == 3);
+  CHECK(criterion_value(m, "E") == 20);
+  CHECK(criterion_value(m, "R") == Approx(0.5));
+  CHECK(criterion_value(m, "M") == 12.5);
+  CHECK_THROWS_AS(criterion_value(m, "Q"), std::out_of_range);
+  const auto& criteria = standard_criteria();
+  REQUIRE(criteria.size() == 5);
+  CHECK(criteria[0].direction == Direction::kMax);
+  CHECK(criteria[1].direction == Direction::kMin);
+  CHECK(criteria[2].direction == Direction::kMin);
+  CHECK(criteria[3].direction == Direction::kMax);
+  CHECK(criteria[4].direction == Direction::kMin);
+}
+
+TEST_CASE("every metric name resolves to its field", "[core]") {
+  Metrics m;
+  m.latency_ms_p50 = 1.5;
+  m.params = 42;
+  CHECK(metric_value(m, "latency_ms_p50") == 1.5);
+  CHECK(metric_value(m, "params") == 42);
+  for (const auto& info : metric_infos()) CHECK_NOTHROW(metric_value(m, info.name));
+  CHECK_THROWS_AS(metric_value(m, "speed"), std::out_of_range);
+}

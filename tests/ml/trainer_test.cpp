@@ -84,6 +84,30 @@ TEST_CASE("augmentation keeps the shape, is reproducible from its seed, and move
   CHECK_FALSE(torch::equal(many, images.repeat({8, 1, 1, 1})));
 }
 
+TEST_CASE("each augmented image is a pad-4 crop of its original, flipped or not", "[ml][train]") {
+  const auto images = torch::randint(0, 256, {16, 2, 6, 5}).to(torch::kUInt8);
+  std::mt19937_64 rng(11);
+  const auto augmented = augment_batch(images, rng);
+  const auto padded = torch::constant_pad_nd(images, {4, 4, 4, 4}, 0);
+  int flipped = 0;
+  for (int64_t b = 0; b < 16; ++b) {
+    bool found = false;
+    for (int64_t dy = 0; dy <= 8 && !found; ++dy) {
+      for (int64_t dx = 0; dx <= 8 && !found; ++dx) {
+        const auto crop = padded[b].narrow(1, dy, 6).narrow(2, dx, 5);
+        if (torch::equal(augmented[b], crop)) found = true;
+        if (!found && torch::equal(augmented[b], crop.flip({2}))) {
+          found = true;
+          ++flipped;
+        }
+      }
+    }
+    CHECK(found);
+  }
+  CHECK(flipped > 0);
+  CHECK(flipped < 16);
+}
+
 TEST_CASE("a few epochs on a tiny model lower the loss and report each epoch", "[ml][train]") {
   const ImageSplit split = two_class_split(64);
   torch::manual_seed(3);

@@ -42,6 +42,7 @@ struct MetricInfo {
   std::string unit;         ///< "" for dimensionless counts and fractions
   std::string description;
   bool fraction = false;    ///< a fraction in [0,1] (accuracies), so limits must lie in [0,1]
+  bool integer = false;     ///< a whole count (parameters, MACs, depth, devices)
 };
 
 /// Every scalar metric, in report order.

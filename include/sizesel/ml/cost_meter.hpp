@@ -15,7 +15,9 @@ struct ServingCost {
   double latency_ms_p50 = 0;        ///< median batch-1 forward time, ms
   double latency_ms_p90 = 0;        ///< 90th percentile (nearest rank) batch-1 forward time, ms
   double throughput = 0;            ///< images/s at the deployment batch size
-  double inference_memory_mib = 0;  ///< parameters and buffers + peak extra tensor memory of one batch, MiB
+  /// Parameters and buffers + the input batch + the peak extra tensor memory while serving
+  /// batches, MiB. Counted on the CPU allocator only: on CUDA the activations are not included.
+  double inference_memory_mib = 0;
 };
 
 /// The q-quantile (0 < q <= 1) of `values` by the nearest-rank method; 0 when empty.

@@ -15,7 +15,7 @@ namespace sizesel {
 /// A count with a k/M/G suffix and three significant digits: 75290 -> "75.3k".
 [[nodiscard]] std::string short_count(double value);
 
-/// A number with up to `digits` significant digits, no exponent for ordinary magnitudes.
+/// A whole number in full; any other number with up to `digits` significant digits.
 [[nodiscard]] std::string short_number(double value, int digits = 4);
 
 /// Prints rows as left-aligned columns separated by two spaces; the first row is the header,
