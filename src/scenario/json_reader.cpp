@@ -46,6 +46,13 @@ std::string parse_reason(const std::string& what) {
   return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// "must be >= LO", or "must be in [LO, HI]" when HI is not the type's maximum.
+template <typename T>
+std::string range_text(T lo, T hi) {
+  return hi == std::numeric_limits<T>::max() ? fmt::format("must be >= {}", lo)
+                                             : fmt::format("must be in [{}, {}]", lo, hi);
+}
+
 }  // namespace
 
 nlohmann::json read_json_file(const std::filesystem::path& file) {
@@ -93,16 +100,19 @@ const nlohmann::json& ObjectReader::require(const std::string& key) const {
   return value_.at(key);
 }
 
+const nlohmann::json* ObjectReader::present(const std::string& key, bool has_fallback) const {
+  const nlohmann::json* value = optional(key);
+  if (value == nullptr && !has_fallback) fail(key, "is required");
+  return value;
+}
+
 const nlohmann::json* ObjectReader::optional(const std::string& key) const {
   return value_.contains(key) ? &value_.at(key) : nullptr;
 }
 
 std::string ObjectReader::string(const std::string& key, std::optional<std::string> fallback) {
-  const nlohmann::json* value = optional(key);
-  if (value == nullptr) {
-    if (fallback) return *fallback;
-    fail(key, "is required");
-  }
+  const nlohmann::json* value = present(key, fallback.has_value());
+  if (value == nullptr) return *fallback;
   if (!value->is_string()) fail(key, "must be a string (got " + type_name(*value) + ")");
   return value->get<std::string>();
 }
@@ -119,47 +129,32 @@ std::string ObjectReader::choice(const std::string& key, const std::vector<std::
 }
 
 double ObjectReader::number(const std::string& key, double lo, double hi, std::optional<double> fallback) {
-  const nlohmann::json* value = optional(key);
-  if (value == nullptr) {
-    if (fallback) return *fallback;
-    fail(key, "is required");
-  }
+  const nlohmann::json* value = present(key, fallback.has_value());
+  if (value == nullptr) return *fallback;
   if (!value->is_number()) fail(key, "must be a number (got " + type_name(*value) + ")");
   const double number = value->get<double>();
   if (!std::isfinite(number) || number < lo || number > hi) {
-    const std::string range = hi == std::numeric_limits<double>::max()
-                                  ? fmt::format("must be >= {}", lo)
-                                  : fmt::format("must be in [{}, {}]", lo, hi);
-    fail(key, range + " (got " + short_dump(*value) + ")");
+    fail(key, range_text(lo, hi) + " (got " + short_dump(*value) + ")");
   }
   return number;
 }
 
 int64_t ObjectReader::integer(const std::string& key, int64_t lo, int64_t hi, std::optional<int64_t> fallback) {
-  const nlohmann::json* value = optional(key);
-  if (value == nullptr) {
-    if (fallback) return *fallback;
-    fail(key, "is required");
-  }
+  const nlohmann::json* value = present(key, fallback.has_value());
+  if (value == nullptr) return *fallback;
   if (!value->is_number_integer()) fail(key, "must be an integer (got " + short_dump(*value) + ")");
   const bool too_big = value->is_number_unsigned() &&
                        value->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   const int64_t number = too_big ? std::numeric_limits<int64_t>::max() : value->get<int64_t>();
   if (too_big || number < lo || number > hi) {
-    const std::string range = hi == std::numeric_limits<int64_t>::max()
-                                  ? fmt::format("must be >= {}", lo)
-                                  : fmt::format("must be in [{}, {}]", lo, hi);
-    fail(key, range + " (got " + short_dump(*value) + ")");
+    fail(key, range_text(lo, hi) + " (got " + short_dump(*value) + ")");
   }
   return number;
 }
 
 bool ObjectReader::boolean(const std::string& key, std::optional<bool> fallback) {
-  const nlohmann::json* value = optional(key);
-  if (value == nullptr) {
-    if (fallback) return *fallback;
-    fail(key, "is required");
-  }
+  const nlohmann::json* value = present(key, fallback.has_value());
+  if (value == nullptr) return *fallback;
   if (!value->is_boolean()) fail(key, "must be true or false (got " + type_name(*value) + ")");
   return value->get<bool>();
 }

@@ -67,6 +67,14 @@ Run sizesel(const TempDir& dir, const std::string& args) {
 
 bool have_fashion_mnist() { return fs::exists(fs::path(SIZESEL_FASHION_MNIST_DIR) / "train-images-idx3-ubyte.gz"); }
 
+// Ends the test case, visibly, when the Fashion-MNIST package is not installed.
+#define SKIP_WITHOUT_FASHION_MNIST()                                                                   \
+  if (!have_fashion_mnist()) {                                                                         \
+    WARN("skipped: Fashion-MNIST not found at " SIZESEL_FASHION_MNIST_DIR                              \
+         " (apt-get install dataset-fashion-mnist)");                                                  \
+    return;                                                                                            \
+  }
+
 // A tiny real-data scenario: 300 Fashion-MNIST training images, 100 test images, one epoch.
 std::string tiny_scenario(const std::string& constraints, const std::string& root = SIZESEL_FASHION_MNIST_DIR) {
   return R"({
@@ -84,10 +92,7 @@ std::string tiny_scenario(const std::string& constraints, const std::string& roo
 }  // namespace
 
 TEST_CASE("recommend trains real candidates on Fashion-MNIST and prints a complete JSON decision", "[cli][real]") {
-  if (!have_fashion_mnist()) {
-    WARN("skipped: Fashion-MNIST not found at " SIZESEL_FASHION_MNIST_DIR " (apt-get install dataset-fashion-mnist)");
-    return;
-  }
+  SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   const auto scenario = dir.write("s.json", tiny_scenario(R"({"min": {"accuracy": 0.0}, "max": {"devices": 1000}})"));
   const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --format json");
@@ -134,10 +139,7 @@ TEST_CASE("recommend trains real candidates on Fashion-MNIST and prints a comple
 }
 
 TEST_CASE("no feasible candidate exits 3 and names the constraint and the shortfall of each", "[cli][real]") {
-  if (!have_fashion_mnist()) {
-    WARN("skipped: Fashion-MNIST not found at " SIZESEL_FASHION_MNIST_DIR);
-    return;
-  }
+  SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   const auto scenario = dir.write("s.json", tiny_scenario(R"({"min": {"accuracy": 1.0}})"));
   const auto output = dir.path() / "result.json";
@@ -163,10 +165,7 @@ TEST_CASE("no feasible candidate exits 3 and names the constraint and the shortf
 }
 
 TEST_CASE("the text report shows the table, the exclusions and the recommendation", "[cli][real]") {
-  if (!have_fashion_mnist()) {
-    WARN("skipped: Fashion-MNIST not found at " SIZESEL_FASHION_MNIST_DIR);
-    return;
-  }
+  SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   const auto scenario = dir.write("s.json", tiny_scenario(R"({"max": {"params": 10000}})"));
   const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --quiet");

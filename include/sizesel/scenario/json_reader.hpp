@@ -50,6 +50,10 @@ class ObjectReader {
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
 
  private:
+  // The value of `key`; nullptr when it is absent and has a fallback; throws when it is
+  // absent and required.
+  [[nodiscard]] const nlohmann::json* present(const std::string& key, bool has_fallback) const;
+
   const nlohmann::json& value_;
   std::string file_;
   std::string pointer_;
