@@ -42,7 +42,11 @@ RunReport run_recommend(const Scenario& scenario, std::ostream* log) {
   plan.training = scenario.training;
   plan.deployment = scenario.deployment;
   plan.measurement = scenario.measurement;
-  plan.device = select_device(scenario.training.device);
+  try {
+    plan.device = select_device(scenario.training.device);
+  } catch (const TrainingError& error) {
+    throw TrainingError(located_message(scenario.file.string(), "/training/device", error.what()));
+  }
 
   RunReport report;
   report.scenario_name = scenario.name;

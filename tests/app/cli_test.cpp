@@ -226,3 +226,18 @@ TEST_CASE("recommend runs on the real CIFAR-10 binary files", "[cli][real]") {
   CHECK(json["run"]["dataset"]["input_shape"] == nlohmann::json::array({3, 32, 32}));
   CHECK(json["run"]["dataset"]["classes"] == 10);
 }
+
+TEST_CASE("device cuda on a CPU-only libtorch exits 2 naming the field and the build", "[cli]") {
+  TempDir dir;
+  if (sizesel(dir, "--version").out.find("CPU only") == std::string::npos) {
+    WARN("skipped: this sizesel was built with CUDA");
+    return;
+  }
+  std::string text = tiny_scenario("{}");
+  text.replace(text.find(R"("threads": 2)"), 12, R"("threads": 2, "device": "cuda")");
+  const auto scenario = dir.write("s.json", text);
+  const Run run = sizesel(dir, "recommend '" + scenario.string() + "'");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.err, Catch::Contains(scenario.string() + ": /training/device: device \"cuda\": this sizesel was built"));
+  CHECK(run.out.empty());
+}
