@@ -6,14 +6,14 @@ namespace sizesel {
 
 const std::vector<Criterion>& standard_criteria() {
   static const std::vector<Criterion> kCriteria = {
-      {"P", Direction::kMax, "", "performance: (test accuracy + macro F1) / 2"},
+      {"P", Direction::kMax, "", "performance: (test accuracy + macro F1) / 2", std::nullopt},
       {"C", Direction::kMin, "devices",
-       "compute cost: devices needed to serve the target rate, ceil(target_rate / throughput)"},
+       "compute cost: devices needed to serve the target rate, ceil(target_rate / throughput)", std::nullopt},
       {"E", Direction::kMin, "layers",
-       "interpretability proxy: weighted depth, fewer layers are easier to inspect"},
+       "interpretability proxy: weighted depth, fewer layers are easier to inspect", std::nullopt},
       {"R", Direction::kMax, "",
-       "robustness: accuracy under Gaussian noise (sigma 0.08) divided by clean accuracy"},
-      {"M", Direction::kMin, "s", "maintainability proxy: training wall time of the recipe"},
+       "robustness: accuracy under Gaussian noise (sigma 0.08) divided by clean accuracy", std::nullopt},
+      {"M", Direction::kMin, "s", "maintainability proxy: training wall time of the recipe", std::nullopt},
   };
   return kCriteria;
 }

@@ -79,6 +79,8 @@ Problem load(const LinearProgram& lp) {
     }
     glp_set_mat_row(p, i, static_cast<int>(row.terms.size()), indices.data(), values.data());
   }
+  // Raw values range from fractions to parameter counts; scaling keeps the simplex accurate.
+  glp_scale_prob(p, GLP_SF_AUTO);
   return problem;
 }
 
@@ -127,6 +129,8 @@ LpSolution classify_dual_infeasible(glp_prob* p, const char* what) {
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
   parm.presolve = GLP_OFF;
+  parm.it_lim = kMaxSimplexIterations;
+  parm.tm_lim = kSolverTimeLimitMs;
   const int code = glp_simplex(p, &parm);
   if (code != 0) {
     return verdict(LpStatus::kFailed,
@@ -147,11 +151,23 @@ LpSolution classify_dual_infeasible(glp_prob* p, const char* what) {
                              what, status_name(status)));
 }
 
+LpBasis basis_of(int status) {
+  switch (status) {
+    case GLP_NL: return LpBasis::kAtLower;
+    case GLP_NU: return LpBasis::kAtUpper;
+    case GLP_NF: return LpBasis::kFree;
+    case GLP_NS: return LpBasis::kFixed;
+    default: return LpBasis::kBasic;
+  }
+}
+
 LpSolution solve_lp(glp_prob* p) {
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
   parm.presolve = GLP_ON;
+  parm.it_lim = kMaxSimplexIterations;
+  parm.tm_lim = kSolverTimeLimitMs;
   const int code = glp_simplex(p, &parm);
   switch (code) {
     case 0: break;
@@ -167,6 +183,15 @@ LpSolution solve_lp(glp_prob* p) {
       solution.objective = glp_get_obj_val(p);
       const int columns = glp_get_num_cols(p);
       for (int j = 1; j <= columns; ++j) solution.column_values.push_back(glp_get_col_prim(p, j));
+      for (int j = 1; j <= columns; ++j) {
+        solution.column_duals.push_back(glp_get_col_dual(p, j));
+        solution.column_basis.push_back(basis_of(glp_get_col_stat(p, j)));
+      }
+      for (int i = 1; i <= glp_get_num_rows(p); ++i) {
+        solution.row_values.push_back(glp_get_row_prim(p, i));
+        solution.row_duals.push_back(glp_get_row_dual(p, i));
+        solution.row_basis.push_back(basis_of(glp_get_row_stat(p, i)));
+      }
       return solution;
     }
     case GLP_NOFEAS:
@@ -183,6 +208,7 @@ LpSolution solve_mip(glp_prob* p) {
   glp_init_iocp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
   parm.presolve = GLP_ON;
+  parm.tm_lim = kSolverTimeLimitMs;
   const int code = glp_intopt(p, &parm);
   switch (code) {
     case 0: break;
@@ -199,6 +225,7 @@ LpSolution solve_mip(glp_prob* p) {
       solution.objective = glp_mip_obj_val(p);
       const int columns = glp_get_num_cols(p);
       for (int j = 1; j <= columns; ++j) solution.column_values.push_back(glp_mip_col_val(p, j));
+      for (int i = 1; i <= glp_get_num_rows(p); ++i) solution.row_values.push_back(glp_mip_row_val(p, i));
       return solution;
     }
     case GLP_NOFEAS:

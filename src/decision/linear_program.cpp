@@ -87,6 +87,14 @@ void check_row(std::size_t i, const LpRow& row, std::size_t columns, std::vector
 
 }  // namespace
 
+std::string lp_name(std::string name) {
+  for (char& c : name) {
+    if (std::iscntrl(static_cast<unsigned char>(c)) != 0) c = '_';
+  }
+  if (name.size() > kMaxLpNameLength) name.resize(kMaxLpNameLength);
+  return name;
+}
+
 void validate(const LinearProgram& lp) {
   check_name("problem name", lp.name);
   if (lp.columns.empty()) fail("columns", "there are none; at least one is needed");

@@ -1,8 +1,11 @@
 #include "sizesel/decision/recommendation.hpp"
 
 #include "sizesel/core/error.hpp"
+#include "sizesel/decision/pareto.hpp"
 
 namespace sizesel {
+
+std::string to_string(DecisionMode mode) { return mode == DecisionMode::kSingle ? "single" : "mixture"; }
 
 Recommendation decide(const DecisionProblem& problem) {
   const CriteriaTable& table = problem.table;
@@ -17,7 +20,9 @@ Recommendation decide(const DecisionProblem& problem) {
   }
 
   Recommendation recommendation;
-  recommendation.normalized = normalize_minmax(table);
+  recommendation.mode = problem.mode;
+  recommendation.normalization = problem.normalization;
+  recommendation.normalized = normalize(table, problem.normalization);
 
   SelectionInput input;
   input.options = table.options;
@@ -34,7 +39,9 @@ Recommendation decide(const DecisionProblem& problem) {
     input.raw.push_back(std::move(raw));
   }
   recommendation.weights = input.weights;
-  recommendation.selection = select_one(input);
+  recommendation.selection = problem.mode == DecisionMode::kSingle ? select_one(input) : select_mixture(input);
+  recommendation.dominated_by = dominated_by(table);
+  recommendation.stability = weight_stability(input, recommendation.selection);
   return recommendation;
 }
 

@@ -24,13 +24,7 @@ constexpr double kGlpkFeasibilityBand = 1e-6;
 /// GLPK's branch-and-cut stops within 1e-7 relative of the optimum (its tol_obj).
 constexpr double kObjectiveAgreement = 1e-6;
 
-double scale(double x) { return std::max(1.0, std::abs(x)); }
-
-double relaxed_limit(const Constraint& constraint) {
-  const double tolerance = kConstraintTolerance * scale(constraint.limit);
-  return constraint.kind == BoundKind::kMin ? constraint.limit - tolerance
-                                            : constraint.limit + tolerance;
-}
+double scale(double x) { return tolerance_scale(x); }
 
 std::string describe(const Constraint& constraint) {
   return fmt::format("{} {} {}", constraint.metric,
@@ -112,8 +106,9 @@ void validate_values(const SelectionInput& input) {
   }
 }
 
-/// Scores, feasibility and exclusions computed from the input alone, without the solver.
-std::vector<OptionResult> evaluate_directly(const SelectionInput& input) {
+}  // namespace
+
+std::vector<OptionResult> evaluate_options(const SelectionInput& input) {
   std::vector<OptionResult> results;
   for (std::size_t i = 0; i < input.options.size(); ++i) {
     OptionResult result;
@@ -132,19 +127,15 @@ std::vector<OptionResult> evaluate_directly(const SelectionInput& input) {
       }
     }
     result.feasible = result.excluded_by.empty();
+    result.eligible = std::none_of(result.excluded_by.begin(), result.excluded_by.end(), [](const Exclusion& e) {
+      return e.constraint.scope == ConstraintScope::kEachOption;
+    });
     results.push_back(std::move(result));
   }
   return results;
 }
 
-/// A name GLPK accepts: control characters replaced, cut to kMaxLpNameLength bytes.
-std::string lp_name(std::string name) {
-  for (char& c : name) {
-    if (std::iscntrl(static_cast<unsigned char>(c)) != 0) c = '_';
-  }
-  if (name.size() > kMaxLpNameLength) name.resize(kMaxLpNameLength);
-  return name;
-}
+namespace {
 
 LinearProgram build_program(const SelectionInput& input, const std::vector<OptionResult>& options) {
   LinearProgram lp;
@@ -223,6 +214,12 @@ std::pair<LpSolution, std::optional<std::size_t>> solve_model(
 
 }  // namespace
 
+double relaxed_limit(const Constraint& constraint) {
+  const double tolerance = kConstraintTolerance * scale(constraint.limit);
+  return constraint.kind == BoundKind::kMin ? constraint.limit - tolerance
+                                            : constraint.limit + tolerance;
+}
+
 bool satisfies(const Constraint& constraint, double value) {
   return constraint.kind == BoundKind::kMin ? value >= relaxed_limit(constraint)
                                             : value <= relaxed_limit(constraint);
@@ -232,17 +229,20 @@ double shortfall(const Constraint& constraint, double value) {
   return constraint.kind == BoundKind::kMin ? constraint.limit - value : value - constraint.limit;
 }
 
-LinearProgram selection_program(const SelectionInput& input) {
+void validate(const SelectionInput& input) {
   validate_shape(input);
   validate_values(input);
-  return build_program(input, evaluate_directly(input));
+}
+
+LinearProgram selection_program(const SelectionInput& input) {
+  validate(input);
+  return build_program(input, evaluate_options(input));
 }
 
 Selection select_one(const SelectionInput& input) {
-  validate_shape(input);
-  validate_values(input);
+  validate(input);
   Selection selection;
-  selection.options = evaluate_directly(input);
+  selection.options = evaluate_options(input);
   const auto [solution, chosen] = solve_model(build_program(input, selection.options),
                                               selection.options);
   selection.solver_status = to_string(solution.status);

@@ -5,6 +5,7 @@
 
 #include "sizesel/core/criteria.hpp"
 #include "sizesel/core/criteria_table.hpp"
+#include "sizesel/core/normalization.hpp"
 #include "sizesel/core/error.hpp"
 
 using namespace sizesel;
@@ -13,7 +14,7 @@ namespace {
 
 CriteriaTable two_criteria(std::vector<std::vector<double>> values) {
   CriteriaTable table;
-  table.criteria = {{"acc", Direction::kMax, "", ""}, {"cost", Direction::kMin, "GPU", ""}};
+  table.criteria = {{"acc", Direction::kMax, "", "", std::nullopt}, {"cost", Direction::kMin, "GPU", "", std::nullopt}};
   for (std::size_t i = 0; i < values.size(); ++i) table.options.push_back("s" + std::to_string(i + 1));
   table.values = std::move(values);
   return table;
@@ -22,7 +23,7 @@ CriteriaTable two_criteria(std::vector<std::vector<double>> values) {
 }  // namespace
 
 TEST_CASE("min-max normalisation maps the best value to 1 and the worst to 0 in each direction", "[core]") {
-  const auto normalized = normalize_minmax(two_criteria({{95, 5}, {97, 10}, {99.5, 100}}));
+  const auto normalized = normalize(two_criteria({{95, 5}, {97, 10}, {99.5, 100}}), Normalization::kMinMax);
   REQUIRE(normalized.values.size() == 3);
   CHECK(normalized.values[0][0] == Approx(0.0));
   CHECK(normalized.values[1][0] == Approx(2.0 / 4.5));
@@ -34,14 +35,14 @@ TEST_CASE("min-max normalisation maps the best value to 1 and the worst to 0 in 
 }
 
 TEST_CASE("a column whose values are all equal normalises to 1 for every option", "[core]") {
-  const auto normalized = normalize_minmax(two_criteria({{0.9, 3}, {0.8, 3}}));
+  const auto normalized = normalize(two_criteria({{0.9, 3}, {0.8, 3}}), Normalization::kMinMax);
   CHECK(normalized.values[0][1] == 1.0);
   CHECK(normalized.values[1][1] == 1.0);
 }
 
 TEST_CASE("normalisation rejects non-finite values and ragged rows", "[core]") {
-  CHECK_THROWS_AS(normalize_minmax(two_criteria({{0.9, std::numeric_limits<double>::quiet_NaN()}})), InputError);
-  CHECK_THROWS_AS(normalize_minmax(two_criteria({{0.9, 1}, {0.8}})), InputError);
+  CHECK_THROWS_AS(normalize(two_criteria({{0.9, std::numeric_limits<double>::quiet_NaN()}}), Normalization::kMinMax), InputError);
+  CHECK_THROWS_AS(normalize(two_criteria({{0.9, 1}, {0.8}}), Normalization::kMinMax), InputError);
 }
 
 TEST_CASE("the five criteria follow their documented formulas and directions", "[core]") {

@@ -93,6 +93,10 @@ struct LinearProgram {
   return LpRow{std::move(name), std::move(terms), value, value};
 }
 
+/// `name` made acceptable to validate(): control characters replaced by '_', cut to
+/// kMaxLpNameLength bytes.
+[[nodiscard]] std::string lp_name(std::string name);
+
 /// Checks everything a solver would abort or misbehave on, before it sees the program:
 /// at least one column; at most kMaxLpDimension columns and rows; names at most
 /// kMaxLpNameLength bytes without control characters; objective coefficients and row values

@@ -1,4 +1,4 @@
-// Choosing exactly one option: the weighted-sum selection model, solved with GLPK and checked directly.
+// The weighted-sum selection model: its input, per-option results, and choosing exactly one option with GLPK.
 #pragma once
 
 #include <cstddef>
@@ -42,21 +42,52 @@ struct Exclusion {
 
 struct OptionResult {
   std::string name;
-  bool feasible = false;               ///< satisfies every constraint
+  bool feasible = false;               ///< satisfies every constraint on its own
+  bool eligible = false;               ///< satisfies every kEachOption constraint: may take a share
   std::vector<Exclusion> excluded_by;  ///< every violated constraint, in input order
   double score = 0;                    ///< Σ_j weights[j] · normalized[option][j]
 };
 
+/// One mixture-scope constraint at the chosen mixture.
+struct ConstraintActivity {
+  Constraint constraint;
+  double value = 0;         ///< Σ_i x_i · raw_i(metric)
+  double slack = 0;         ///< >= 0 up to tolerance: how far `value` lies inside the limit
+  bool binding = false;     ///< slack within kConstraintTolerance of 0
+  /// Change of the optimal score per unit increase of the limit (GLPK's dual value of the
+  /// row); 0 for a constraint that does not bind.
+  double shadow_price = 0;
+};
+
+/// How the traffic (or capacity) is shared among the options.
+struct MixtureResult {
+  std::vector<double> shares;                   ///< x_i per option, >= 0, summing to 1
+  std::vector<ConstraintActivity> constraints;  ///< the kMixture constraints, in input order
+  bool unique = true;                           ///< no other mixture reaches the optimal score
+};
+
 struct Selection {
-  /// Index of the chosen option; nullopt when no option is feasible (a normal outcome).
+  /// Index of the chosen option (in mixture mode: the option with the largest share); nullopt
+  /// when nothing is feasible (a normal outcome).
   /// Tie rule: among feasible options scoring within kTieTolerance of the optimum, the first
-  /// in input order.
+  /// in input order (in mixture mode: among optimal mixtures, the one giving the most share to
+  /// the first option, then to the second, and so on).
   std::optional<std::size_t> recommended;
   std::vector<OptionResult> options;  ///< one per input option, in input order
-  std::vector<std::size_t> tied;      ///< the other feasible options within kTieTolerance of the optimum
+  /// The other options that an equally good choice would also use: feasible options within
+  /// kTieTolerance of the optimum (single), or options given a share by some other optimal
+  /// mixture but none by the chosen one (mixture).
+  std::vector<std::size_t> tied;
   double objective = 0;               ///< the optimal score; 0 when nothing is feasible
-  std::string solver_status;          ///< to_string(LpStatus) of the final GLPK solve
+  std::string solver_status;          ///< to_string(LpStatus) of the GLPK solve
+  std::optional<MixtureResult> mixture;  ///< in mixture mode, when feasible
 };
+
+/// The limit handed to GLPK: the constraint's limit moved outward by kConstraintTolerance.
+[[nodiscard]] double relaxed_limit(const Constraint& constraint);
+
+/// max(1, |x|): the scale relative tolerances multiply.
+[[nodiscard]] inline double tolerance_scale(double x) { return x < -1 ? -x : x > 1 ? x : 1.0; }
 
 /// Whether `value` satisfies `constraint`, within kConstraintTolerance.
 [[nodiscard]] bool satisfies(const Constraint& constraint, double value);
@@ -64,6 +95,13 @@ struct Selection {
 /// How far `value` lies on the wrong side of the constraint's limit: limit - value for a
 /// minimum, value - limit for a maximum (negative when it lies on the right side).
 [[nodiscard]] double shortfall(const Constraint& constraint, double value);
+
+/// Checks the input (see select_one for what is rejected); throws InputError.
+void validate(const SelectionInput& input);
+
+/// Scores, feasibility, eligibility and exclusions computed from the input alone, without a
+/// solver. Assumes validate(input) passed.
+[[nodiscard]] std::vector<OptionResult> evaluate_options(const SelectionInput& input);
 
 /// The model handed to GLPK: one binary column x_i per option (objective coefficient its
 /// score), the row Σ_i x_i = 1, and per constraint the row Σ_i raw_i(metric) · x_i >= limit
@@ -83,5 +121,12 @@ struct Selection {
 /// a constrained metric missing from an option's raw values or not finite there.
 /// Throws SolverError when GLPK fails or disagrees with the direct check.
 [[nodiscard]] Selection select_one(const SelectionInput& input);
+
+/// Chooses a mixture: the LP  max Σ_i score_i · x_i  subject to Σ_i x_i = 1, x_i >= 0,
+/// x_i = 0 for options that are not eligible, and per kMixture constraint
+/// Σ_i raw_i(metric) · x_i >= limit (or <= limit), solved with GLPK. Among optimal mixtures
+/// the tie rule of Selection picks one (further LPs over the optimal face). Throws as
+/// select_one does.
+[[nodiscard]] Selection select_mixture(const SelectionInput& input);
 
 }  // namespace sizesel
