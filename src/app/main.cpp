@@ -5,10 +5,13 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
 
 #include "sizesel/app/cli_options.hpp"
 #include "sizesel/app/recommend_command.hpp"
+#include "sizesel/app/solve_command.hpp"
 #include "sizesel/core/error.hpp"
+#include "sizesel/core/normalization.hpp"
 #include "sizesel/decision/glpk_solver.hpp"
 #include "sizesel/ml/runtime.hpp"
 
@@ -30,6 +33,15 @@ std::string version_text() {
          (sizesel::torch_has_cuda() ? ", CUDA" : ", CPU only") + "; GLPK " + sizesel::glpk_version() + ")";
 }
 
+void add_output_options(CLI::App& command, std::string& format, sizesel::CliOptions& options) {
+  command.add_option("--format", format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+  command.add_option("--output,-o", options.output, "Write the result to this file (atomically) instead of stdout");
+}
+
+const char* kExitCodes =
+    "Exit codes: 0 recommended, 1 usage, scenario or table error, 2 runtime error (data, training, solver),\n"
+    "3 nothing satisfies the constraints.";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,34 +55,59 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
 
   CliOptions options;
+  std::string format = "text";
   auto* recommend = app.add_subcommand("recommend", "Train and measure the scenario's candidates, then recommend one");
   recommend->add_option("scenario", options.scenario, "Scenario file (JSON), e.g. configs/quickstart.json")
       ->required();
-  std::string format = "text";
-  recommend->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  add_output_options(*recommend, format, options);
   recommend->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
   recommend->add_option("--threads", options.threads, "Intra-op threads, replacing training.threads (0 = all cores)")
       ->check(CLI::Range(0, 1024));
-  recommend->add_option("--output,-o", options.output, "Write the result to this file (atomically) instead of stdout");
   recommend->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
-  recommend->footer(
-      "Exit codes: 0 recommended, 1 usage or scenario error, 2 runtime error (data, training, solver),\n"
-      "3 no candidate satisfies the constraints.\n"
-      "Example: sizesel recommend configs/quickstart.json --format json -o result.json");
+  recommend->footer(std::string(kExitCodes) + "\nExample: sizesel recommend configs/quickstart.json --format json -o result.json");
+
+  auto* solve = app.add_subcommand("solve", "Decide from a criteria table given by hand (JSON or CSV), no training");
+  solve->add_option("table", options.table, "Table file: JSON (docs/table.md) or CSV (name,CRITERION,...)")->required();
+  add_output_options(*solve, format, options);
+  solve->add_option("--mode", options.mode, "single (choose one) or mixture (share the load)")
+      ->check(CLI::IsMember({"single", "mixture"}));
+  solve->add_option("--normalization", options.normalization, "minmax, vector, reference or raw")
+      ->check(CLI::IsMember(normalization_names()));
+  solve->add_option("--weight", options.weights, "NAME=WEIGHT, replacing the table's weight (repeatable)");
+  solve->add_option("--min", options.minimums, "NAME=LIMIT: a minimum (on the mixture in mixture mode)");
+  solve->add_option("--max", options.maximums, "NAME=LIMIT: a maximum (on the mixture in mixture mode)");
+  solve->add_option("--min-each", options.minimums_each, "NAME=LIMIT: a minimum every option used must meet");
+  solve->add_option("--max-each", options.maximums_each, "NAME=LIMIT: a maximum every option used must meet");
+  solve->add_option("--direction", options.directions, "NAME=max|min (required for each criterion of a CSV table)");
+  solve->add_option("--level", options.levels, "LEVEL=VALUE, a qualitative level's number (e.g. high=1)");
+  solve->footer(std::string(kExitCodes) +
+                "\nExamples:\n"
+                "  sizesel solve configs/paper_case_study.json\n"
+                "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
+                "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? kExitRecommended : kExitInputError;
+    std::cerr << "sizesel: error: " << error.what() << " (see sizesel --help)\n";
+    return kExitInputError;
   }
   options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
 
   try {
-    return run_recommend_command(options);
+    return solve->parsed() ? run_solve_command(options) : run_recommend_command(options);
   } catch (const InputError& error) {
     std::cerr << "sizesel: error: " << error.what() << '\n';
     return kExitInputError;
+  } catch (const c10::Error& error) {
+    std::cerr << "sizesel: error: libtorch: " << error.what_without_backtrace() << '\n';
+    return kExitRuntimeError;
   } catch (const std::exception& error) {
     std::cerr << "sizesel: error: " << error.what() << '\n';
     return kExitRuntimeError;

@@ -19,8 +19,14 @@ namespace sizesel {
 DecisionProblem decision_problem(const Scenario& scenario, std::vector<CandidateResult>& candidates) {
   DecisionProblem problem;
   problem.table.criteria = standard_criteria();
+  for (auto& criterion : problem.table.criteria) {
+    const auto reference = scenario.references.find(criterion.name);
+    if (reference != scenario.references.end()) criterion.reference = reference->second;
+  }
   problem.weights = scenario.weights;
   problem.constraints = scenario.constraints;
+  problem.mode = scenario.mode;
+  problem.normalization = scenario.normalization;
   for (auto& candidate : candidates) {
     if (!candidate.metrics) continue;
     candidate.row = problem.table.options.size();

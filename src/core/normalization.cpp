@@ -124,7 +124,7 @@ NormalizedTable normalize(const CriteriaTable& table, Normalization method) {
                                      "(values too large)",
                                      table.options[i], criterion.name));
       }
-      normalized.values[i][j] = out[i];
+      normalized.values[i][j] = out[i] + 0.0;  // + 0.0 turns -0 into 0
     }
   }
   return normalized;

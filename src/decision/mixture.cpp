@@ -66,7 +66,10 @@ std::vector<double> clean_shares(const std::vector<double>& values) {
 }
 
 std::size_t largest_share(const std::vector<double>& shares) {
-  return static_cast<std::size_t>(std::max_element(shares.begin(), shares.end()) - shares.begin());
+  const double most = *std::max_element(shares.begin(), shares.end());
+  std::size_t i = 0;
+  while (shares[i] < most - kShareChange) ++i;
+  return i;
 }
 
 std::optional<std::vector<double>> preferred_mixture(const LinearProgram& lp, std::vector<std::vector<double>> objectives) {

@@ -5,8 +5,6 @@
 
 namespace sizesel {
 
-std::string to_string(DecisionMode mode) { return mode == DecisionMode::kSingle ? "single" : "mixture"; }
-
 Recommendation decide(const DecisionProblem& problem) {
   const CriteriaTable& table = problem.table;
   if (!problem.extra.empty() && problem.extra.size() != table.options.size()) {

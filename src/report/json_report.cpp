@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "sizesel/report/decision_report.hpp"
 #include "sizesel/report/run_report.hpp"
 #include "sizesel/report/text_format.hpp"
 
@@ -27,77 +28,41 @@ nlohmann::json metrics_json(const Metrics& metrics) {
   return json;
 }
 
-nlohmann::json constraint_json(const Constraint& constraint) {
-  return {{"constraint", constraint_text(constraint)},
-          {"metric", constraint.metric},
-          {"kind", constraint.kind == BoundKind::kMin ? "min" : "max"},
-          {"limit", constraint.limit}};
-}
-
 }  // namespace
 
 nlohmann::json json_report(const RunReport& report) {
-  const auto& problem = report.problem;
   const Selection* selection = report.recommendation ? &report.recommendation->selection : nullptr;
-  const bool recommended = selection != nullptr && selection->recommended.has_value();
 
   nlohmann::json json;
   json["schema_version"] = 1;
   json["scenario"] = {{"name", report.scenario_name}, {"file", report.scenario_file}};
-  json["status"] = recommended ? "recommended" : selection != nullptr ? "infeasible" : "failed";
-  json["recommended"] = recommended ? nlohmann::json(problem.table.options[*selection->recommended]) : nlohmann::json();
-  nlohmann::json tied = nlohmann::json::array();
-  if (selection != nullptr) {
-    for (std::size_t index : selection->tied) tied.push_back(problem.table.options[index]);
+  nlohmann::json decision;
+  if (report.recommendation) {
+    decision = decision_json(report.problem, *report.recommendation);
+  } else {
+    // Nothing could be trained: no table to decide on.
+    decision = {{"status", "failed"}, {"recommended", nullptr}, {"tied_with", nlohmann::json::array()},
+                {"objective", nullptr}, {"mixture", nullptr}, {"stability", nullptr}};
   }
-  json["tied_with"] = tied;
-  json["objective"] = recommended ? nlohmann::json(selection->objective) : nlohmann::json();
-
-  json["criteria"] = nlohmann::json::array();
-  for (const auto& criterion : problem.table.criteria) {
-    json["criteria"].push_back({{"name", criterion.name},
-                                {"direction", to_string(criterion.direction)},
-                                {"unit", criterion.unit},
-                                {"method", criterion.method}});
+  const nlohmann::json decided = decision.value("candidates", nlohmann::json::array());
+  for (auto& [key, value] : decision.items()) {
+    if (key != "candidates") json[key] = value;
   }
-  json["weights"] = problem.weights;
-  json["constraints"] = nlohmann::json::array();
-  for (const auto& constraint : problem.constraints) json["constraints"].push_back(constraint_json(constraint));
 
   json["candidates"] = nlohmann::json::array();
   for (const auto& candidate : report.candidates) {
-    nlohmann::json entry;
-    entry["name"] = candidate.spec.name;
+    nlohmann::json entry = candidate.row ? decided.at(*candidate.row)
+                                         : nlohmann::json{{"name", candidate.spec.name},
+                                                          {"feasible", false},
+                                                          {"eligible", false},
+                                                          {"excluded_by", nlohmann::json::array()},
+                                                          {"criteria", nullptr},
+                                                          {"normalized", nullptr},
+                                                          {"score", nullptr}};
     entry["architecture"] = architecture_json(candidate.spec);
     entry["trained"] = candidate.metrics.has_value();
     entry["failure"] = candidate.failure.empty() ? nlohmann::json() : nlohmann::json(candidate.failure);
-    entry["excluded_by"] = nlohmann::json::array();
-    if (!candidate.row || selection == nullptr) {
-      entry["feasible"] = false;
-      entry["metrics"] = candidate.metrics ? metrics_json(*candidate.metrics) : nlohmann::json();
-      entry["criteria"] = nullptr;
-      entry["normalized"] = nullptr;
-      entry["score"] = nullptr;
-      json["candidates"].push_back(entry);
-      continue;
-    }
-    const std::size_t row = *candidate.row;
-    const OptionResult& option = selection->options[row];
-    entry["feasible"] = option.feasible;
-    for (const auto& exclusion : option.excluded_by) {
-      nlohmann::json excluded = constraint_json(exclusion.constraint);
-      excluded["value"] = exclusion.value;
-      excluded["shortfall"] = exclusion.shortfall;
-      entry["excluded_by"].push_back(excluded);
-    }
-    entry["metrics"] = metrics_json(*candidate.metrics);
-    entry["criteria"] = nlohmann::json::object();
-    entry["normalized"] = nlohmann::json::object();
-    for (std::size_t j = 0; j < problem.table.criteria.size(); ++j) {
-      entry["criteria"][problem.table.criteria[j].name] = problem.table.values[row][j];
-      entry["normalized"][problem.table.criteria[j].name] = report.recommendation->normalized.values[row][j];
-    }
-    entry["score"] = option.score;
+    entry["metrics"] = candidate.metrics ? metrics_json(*candidate.metrics) : nlohmann::json();
     json["candidates"].push_back(entry);
   }
 

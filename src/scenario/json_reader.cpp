@@ -13,7 +13,7 @@
 namespace sizesel {
 namespace {
 
-std::string type_name(const nlohmann::json& value) {
+std::string type_name(const nlohmann::ordered_json& value) {
   if (value.is_number_integer()) return "an integer";
   if (value.is_number()) return "a number";
   if (value.is_string()) return "a string";
@@ -55,7 +55,7 @@ std::string range_text(T lo, T hi) {
 
 }  // namespace
 
-nlohmann::json read_json_file(const std::filesystem::path& file) {
+nlohmann::ordered_json read_json_file(const std::filesystem::path& file) {
   const std::string name = file.string();
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) fail_at(name, "", "is a directory, expected a JSON file");
@@ -67,14 +67,14 @@ nlohmann::json read_json_file(const std::filesystem::path& file) {
   const std::string text = buffer.str();
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) fail_at(name, "", "file is empty");
   try {
-    return nlohmann::json::parse(text, nullptr, true, /*ignore_comments=*/false);
-  } catch (const nlohmann::json::parse_error& error) {
+    return nlohmann::ordered_json::parse(text, nullptr, true, /*ignore_comments=*/false);
+  } catch (const nlohmann::ordered_json::parse_error& error) {
     const std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
     fail_at(name, line_column(text, offset), "malformed JSON: " + parse_reason(error.what()));
   }
 }
 
-ObjectReader::ObjectReader(const nlohmann::json& value, std::string file, std::string pointer,
+ObjectReader::ObjectReader(const nlohmann::ordered_json& value, std::string file, std::string pointer,
                            const std::vector<std::string>& keys)
     : value_(value), file_(std::move(file)), pointer_(std::move(pointer)) {
   if (!value_.is_object()) {
@@ -95,23 +95,23 @@ std::string ObjectReader::pointer(const std::string& key) const {
   return pointer_ + "/" + pointer_escape(key);
 }
 
-const nlohmann::json& ObjectReader::require(const std::string& key) const {
+const nlohmann::ordered_json& ObjectReader::require(const std::string& key) const {
   if (!value_.contains(key)) fail(key, "is required");
   return value_.at(key);
 }
 
-const nlohmann::json* ObjectReader::present(const std::string& key, bool has_fallback) const {
-  const nlohmann::json* value = optional(key);
+const nlohmann::ordered_json* ObjectReader::present(const std::string& key, bool has_fallback) const {
+  const nlohmann::ordered_json* value = optional(key);
   if (value == nullptr && !has_fallback) fail(key, "is required");
   return value;
 }
 
-const nlohmann::json* ObjectReader::optional(const std::string& key) const {
+const nlohmann::ordered_json* ObjectReader::optional(const std::string& key) const {
   return value_.contains(key) ? &value_.at(key) : nullptr;
 }
 
 std::string ObjectReader::string(const std::string& key, std::optional<std::string> fallback) {
-  const nlohmann::json* value = present(key, fallback.has_value());
+  const nlohmann::ordered_json* value = present(key, fallback.has_value());
   if (value == nullptr) return *fallback;
   if (!value->is_string()) fail(key, "must be a string (got " + type_name(*value) + ")");
   return value->get<std::string>();
@@ -129,7 +129,7 @@ std::string ObjectReader::choice(const std::string& key, const std::vector<std::
 }
 
 double ObjectReader::number(const std::string& key, double lo, double hi, std::optional<double> fallback) {
-  const nlohmann::json* value = present(key, fallback.has_value());
+  const nlohmann::ordered_json* value = present(key, fallback.has_value());
   if (value == nullptr) return *fallback;
   if (!value->is_number()) fail(key, "must be a number (got " + type_name(*value) + ")");
   const double number = value->get<double>();
@@ -140,7 +140,7 @@ double ObjectReader::number(const std::string& key, double lo, double hi, std::o
 }
 
 int64_t ObjectReader::integer(const std::string& key, int64_t lo, int64_t hi, std::optional<int64_t> fallback) {
-  const nlohmann::json* value = present(key, fallback.has_value());
+  const nlohmann::ordered_json* value = present(key, fallback.has_value());
   if (value == nullptr) return *fallback;
   if (!value->is_number_integer()) fail(key, "must be an integer (got " + short_dump(*value) + ")");
   const bool too_big = value->is_number_unsigned() &&
@@ -153,7 +153,7 @@ int64_t ObjectReader::integer(const std::string& key, int64_t lo, int64_t hi, st
 }
 
 bool ObjectReader::boolean(const std::string& key, std::optional<bool> fallback) {
-  const nlohmann::json* value = present(key, fallback.has_value());
+  const nlohmann::ordered_json* value = present(key, fallback.has_value());
   if (value == nullptr) return *fallback;
   if (!value->is_boolean()) fail(key, "must be true or false (got " + type_name(*value) + ")");
   return value->get<bool>();
@@ -167,8 +167,8 @@ void fail_at(const std::string& file, const std::string& pointer, const std::str
   throw InputError(located_message(file, pointer, what));
 }
 
-std::string short_dump(const nlohmann::json& value) {
-  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string short_dump(const nlohmann::ordered_json& value) {
+  std::string text = value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   if (text.size() > 40) text = text.substr(0, 37) + "...";
   return text;
 }

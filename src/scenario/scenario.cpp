@@ -6,6 +6,7 @@
 
 #include "sizesel/core/criteria.hpp"
 #include "sizesel/core/metrics.hpp"
+#include "sizesel/scenario/decision_reader.hpp"
 #include "sizesel/scenario/json_reader.hpp"
 
 namespace sizesel {
@@ -55,7 +56,7 @@ TrainingSpec read_training(ObjectReader& reader) {
 }
 
 std::vector<int64_t> read_stages(ObjectReader& reader) {
-  const nlohmann::json& stages = reader.require("stages");
+  const nlohmann::ordered_json& stages = reader.require("stages");
   if (!stages.is_array() || stages.empty()) {
     reader.fail("stages", "must be a non-empty array of block counts (got " + short_dump(stages) + ")");
   }
@@ -111,7 +112,7 @@ CandidateSpec read_candidate(ObjectReader& reader) {
 }
 
 std::vector<CandidateSpec> read_candidates(ObjectReader& root) {
-  const nlohmann::json& list = root.require("candidates");
+  const nlohmann::ordered_json& list = root.require("candidates");
   if (!list.is_array()) root.fail("candidates", "must be an array (got " + short_dump(list) + ")");
   if (list.empty()) root.fail("candidates", "must list at least one candidate");
   std::vector<CandidateSpec> candidates;
@@ -126,20 +127,14 @@ std::vector<CandidateSpec> read_candidates(ObjectReader& root) {
   return candidates;
 }
 
-std::map<std::string, double> read_weights(ObjectReader& reader) {
-  std::map<std::string, double> weights;
-  double total = 0;
-  for (const auto& criterion : standard_criteria()) {
-    weights[criterion.name] = reader.number(criterion.name, 0, 1e6, 0.0);
-    total += weights[criterion.name];
-  }
-  if (total <= 0) fail_at(reader.file(), reader.pointer(), "at least one weight must be > 0 (all are 0)");
-  return weights;
+std::vector<std::string> criterion_names() {
+  std::vector<std::string> names;
+  for (const auto& criterion : standard_criteria()) names.push_back(criterion.name);
+  return names;
 }
 
 std::vector<std::string> constrainable_names() {
-  std::vector<std::string> names;
-  for (const auto& criterion : standard_criteria()) names.push_back(criterion.name);
+  std::vector<std::string> names = criterion_names();
   for (const auto& info : metric_infos()) names.push_back(info.name);
   return names;
 }
@@ -152,34 +147,37 @@ bool is_fraction(const std::string& name) {
   return false;
 }
 
-void read_bounds(ObjectReader& reader, BoundKind kind, std::vector<Constraint>& constraints) {
-  const std::string key = kind == BoundKind::kMin ? "min" : "max";
-  const nlohmann::json& bounds = reader.require(key);
-  ObjectReader bounds_reader(bounds, reader.file(), reader.pointer(key), constrainable_names());
-  for (const auto& item : bounds.items()) {
-    const std::string& metric = item.key();
-    const double hi = is_fraction(metric) ? 1.0 : kDoubleMax;
-    const double lo = is_fraction(metric) ? 0.0 : -kDoubleMax;
-    const double limit = bounds_reader.number(metric, lo, hi);
-    constraints.push_back({metric, kind, limit});
-  }
+std::pair<double, double> limit_range(const std::string& metric) {
+  return is_fraction(metric) ? std::pair<double, double>{0.0, 1.0} : std::pair<double, double>{-kDoubleMax, kDoubleMax};
 }
 
-std::vector<Constraint> read_constraints(ObjectReader& reader) {
-  std::vector<Constraint> constraints;
-  if (reader.has("min")) read_bounds(reader, BoundKind::kMin, constraints);
-  if (reader.has("max")) read_bounds(reader, BoundKind::kMax, constraints);
-  return constraints;
+void read_decision(ObjectReader& reader, Scenario& scenario) {
+  scenario.mode = read_mode(reader, "mode");
+  scenario.normalization = read_normalization(reader, "normalization");
+  if (const auto* references = reader.optional("reference")) {
+    ObjectReader ranges(*references, reader.file(), reader.pointer("reference"), criterion_names());
+    for (const auto& item : references->items()) {
+      ObjectReader range(item.value(), reader.file(), ranges.pointer(item.key()), {"worst", "best"});
+      scenario.references[item.key()] = read_reference(range);
+    }
+  }
+  std::vector<Criterion> criteria = standard_criteria();
+  for (auto& criterion : criteria) {
+    const auto found = scenario.references.find(criterion.name);
+    if (found != scenario.references.end()) criterion.reference = found->second;
+  }
+  check_references(reader.file(), criteria, scenario.normalization,
+                   [&](std::size_t j) { return reader.pointer("reference") + "/" + criteria[j].name; });
 }
 
 }  // namespace
 
 Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverrides& overrides) {
-  const nlohmann::json document = read_json_file(file);
+  const nlohmann::ordered_json document = read_json_file(file);
   const std::string name = file.string();
   ObjectReader root(document, name, "",
                     {"name", "dataset", "training", "candidates", "deployment", "measurement", "weights",
-                     "constraints"});
+                     "constraints", "decision"});
 
   Scenario scenario;
   scenario.file = file;
@@ -214,14 +212,17 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
     spec.throughput_runs = reader.integer("throughput_runs", 1, 10000, spec.throughput_runs);
   }
 
-  std::vector<std::string> criteria;
-  for (const auto& criterion : standard_criteria()) criteria.push_back(criterion.name);
-  ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criteria);
-  scenario.weights = read_weights(weights);
+  ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criterion_names());
+  scenario.weights = read_weights(weights, criterion_names());
 
   if (const auto* constraints = root.optional("constraints")) {
-    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max"});
-    scenario.constraints = read_constraints(reader);
+    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max", "per_option"});
+    scenario.constraints = read_constraints(reader, constrainable_names(), limit_range);
+  }
+
+  if (const auto* decision = root.optional("decision")) {
+    ObjectReader reader(*decision, name, root.pointer("decision"), {"mode", "normalization", "reference"});
+    read_decision(reader, scenario);
   }
   return scenario;
 }

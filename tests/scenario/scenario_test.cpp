@@ -8,6 +8,7 @@
 
 #include "sizesel/core/error.hpp"
 #include "sizesel/scenario/scenario.hpp"
+#include "sizesel/scenario/table_file.hpp"
 
 namespace fs = std::filesystem;
 using sizesel::InputError;
@@ -95,10 +96,14 @@ TEST_CASE("a valid scenario is read with its values, defaults and resolved paths
   REQUIRE(scenario.constraints.size() == 3);
   CHECK(scenario.constraints[0].metric == "accuracy");
   CHECK(scenario.constraints[0].kind == sizesel::BoundKind::kMin);
-  CHECK(scenario.constraints[1].metric == "C");  // bounds are read in key order
+  CHECK(scenario.constraints[1].metric == "latency_ms_p50");  // bounds keep the file's order
   CHECK(scenario.constraints[1].kind == sizesel::BoundKind::kMax);
-  CHECK(scenario.constraints[1].limit == 4);
-  CHECK(scenario.constraints[2].metric == "latency_ms_p50");
+  CHECK(scenario.constraints[1].limit == 20);
+  CHECK(scenario.constraints[2].metric == "C");
+  CHECK(scenario.constraints[2].limit == 4);
+  CHECK(scenario.constraints[2].scope == sizesel::ConstraintScope::kMixture);
+  CHECK(scenario.mode == sizesel::DecisionMode::kSingle);
+  CHECK(scenario.normalization == sizesel::Normalization::kMinMax);
 }
 
 TEST_CASE("the --data-dir override replaces the scenario's dataset root", "[scenario]") {
@@ -108,15 +113,25 @@ TEST_CASE("the --data-dir override replaces the scenario's dataset root", "[scen
   CHECK(load_scenario(file.path(), overrides).dataset.root == fs::path("/elsewhere/cifar"));
 }
 
-TEST_CASE("every file in configs/ is a valid scenario", "[scenario]") {
-  int count = 0;
+TEST_CASE("every file in configs/ is a valid scenario or a valid table", "[scenario]") {
+  int scenarios = 0;
+  int tables = 0;
   for (const auto& entry : fs::directory_iterator(fs::path(SIZESEL_SOURCE_DIR) / "configs")) {
     if (entry.path().extension() != ".json") continue;
     INFO(entry.path());
-    CHECK_NOTHROW(load_scenario(entry.path()));
-    ++count;
+    // A table has "options" (what `solve` decides among), a scenario "candidates" (what `recommend` trains).
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("\"options\"") != std::string::npos) {
+      CHECK_NOTHROW(sizesel::load_table(entry.path()));
+      ++tables;
+    } else {
+      CHECK_NOTHROW(load_scenario(entry.path()));
+      ++scenarios;
+    }
   }
-  CHECK(count >= 1);
+  CHECK(scenarios >= 2);
+  CHECK(tables >= 1);
 }
 
 TEST_CASE("each kind of mistake is reported with the file, the JSON pointer and what was wrong", "[scenario]") {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sizesel {
 
@@ -12,17 +13,29 @@ enum class OutputFormat { kText, kJson };
 
 struct CliOptions {
   std::filesystem::path scenario;                 ///< the scenario file of `recommend`
+  std::filesystem::path table;                    ///< the table file of `solve` (JSON or CSV)
   OutputFormat format = OutputFormat::kText;
   std::optional<std::filesystem::path> data_dir;  ///< replaces the scenario's dataset.root
   std::optional<int64_t> threads;                 ///< replaces training.threads
   std::optional<std::filesystem::path> output;    ///< write the result here (atomically), not stdout
   bool quiet = false;                             ///< no progress on stderr
+
+  // `solve` settings that replace the table file's, as written on the command line.
+  std::optional<std::string> mode;            ///< "single" or "mixture"
+  std::optional<std::string> normalization;   ///< one of normalization_names()
+  std::vector<std::string> weights;           ///< "NAME=WEIGHT"
+  std::vector<std::string> minimums;          ///< "NAME=LIMIT", on the mixture
+  std::vector<std::string> maximums;          ///< "NAME=LIMIT", on the mixture
+  std::vector<std::string> minimums_each;     ///< "NAME=LIMIT", on every option used
+  std::vector<std::string> maximums_each;     ///< "NAME=LIMIT", on every option used
+  std::vector<std::string> directions;        ///< "NAME=max" or "NAME=min"
+  std::vector<std::string> levels;            ///< "LEVEL=VALUE"
 };
 
 /// Exit codes of the sizesel binary.
 enum ExitCode : int {
   kExitRecommended = 0,  ///< a candidate was recommended
-  kExitInputError = 1,   ///< bad command line or scenario file
+  kExitInputError = 1,   ///< bad command line, scenario or table file
   kExitRuntimeError = 2,  ///< data, training or solver failure
   kExitInfeasible = 3,   ///< no candidate satisfies the constraints
 };

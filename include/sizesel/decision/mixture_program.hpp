@@ -30,7 +30,7 @@ struct MixtureProgram {
 /// Shares with rounding noise removed: values below 1e-9 become 0, the rest rescaled to sum 1.
 [[nodiscard]] std::vector<double> clean_shares(const std::vector<double>& values);
 
-/// The index of the largest share, the first on a tie.
+/// The index of the largest share, the first of those within 1e-7 of it.
 [[nodiscard]] std::size_t largest_share(const std::vector<double>& shares);
 
 /// Among the points of `lp` optimal for objectives[0], then objectives[1], ..., the mixture the

@@ -9,8 +9,11 @@
 
 namespace sizesel {
 
-/// "accuracy >= 0.8" / "latency_ms_p50 <= 10".
+/// "accuracy >= 0.8" / "latency_ms_p50 <= 10"; a kEachOption constraint ends in " (each option)".
 [[nodiscard]] std::string constraint_text(const Constraint& constraint);
+
+/// Characters (UTF-8 code points) in `text`, the width it takes in a table.
+[[nodiscard]] std::size_t display_width(const std::string& text);
 
 /// A count with a k/M/G suffix and three significant digits: 75290 -> "75.3k".
 [[nodiscard]] std::string short_count(double value);
@@ -19,7 +22,7 @@ namespace sizesel {
 [[nodiscard]] std::string short_number(double value, int digits = 4);
 
 /// Prints rows as left-aligned columns separated by two spaces; the first row is the header,
-/// underlined with dashes.
-void write_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
+/// underlined with dashes; every line starts with `indent`.
+void write_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out, const std::string& indent = "");
 
 }  // namespace sizesel

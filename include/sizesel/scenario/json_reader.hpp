@@ -13,7 +13,7 @@ namespace sizesel {
 
 /// Parses the whole file as JSON. Throws InputError "FILE: LINE:COL: ..." on malformed JSON,
 /// and "FILE: ..." when it cannot be read, is a directory or is empty.
-[[nodiscard]] nlohmann::json read_json_file(const std::filesystem::path& file);
+[[nodiscard]] nlohmann::ordered_json read_json_file(const std::filesystem::path& file);
 
 /// Reads one JSON object field by field. Each getter checks the type and range and throws
 /// InputError "FILE: /json/pointer: what (got X)".
@@ -21,7 +21,7 @@ class ObjectReader {
  public:
   /// Throws InputError when `value` is not an object, or has a key outside `keys` (naming the
   /// closest allowed key).
-  ObjectReader(const nlohmann::json& value, std::string file, std::string pointer,
+  ObjectReader(const nlohmann::ordered_json& value, std::string file, std::string pointer,
                const std::vector<std::string>& keys);
 
   [[nodiscard]] bool has(const std::string& key) const;
@@ -30,9 +30,9 @@ class ObjectReader {
   [[nodiscard]] const std::string& pointer() const { return pointer_; }
 
   /// The raw value of a key that must be present.
-  [[nodiscard]] const nlohmann::json& require(const std::string& key) const;
+  [[nodiscard]] const nlohmann::ordered_json& require(const std::string& key) const;
   /// The raw value of an optional key, or nullptr when absent.
-  [[nodiscard]] const nlohmann::json* optional(const std::string& key) const;
+  [[nodiscard]] const nlohmann::ordered_json* optional(const std::string& key) const;
 
   [[nodiscard]] std::string string(const std::string& key, std::optional<std::string> fallback = {});
   /// A string that must be one of `allowed`.
@@ -52,9 +52,9 @@ class ObjectReader {
  private:
   // The value of `key`; nullptr when it is absent and has a fallback; throws when it is
   // absent and required.
-  [[nodiscard]] const nlohmann::json* present(const std::string& key, bool has_fallback) const;
+  [[nodiscard]] const nlohmann::ordered_json* present(const std::string& key, bool has_fallback) const;
 
-  const nlohmann::json& value_;
+  const nlohmann::ordered_json& value_;
   std::string file_;
   std::string pointer_;
 };
@@ -63,7 +63,7 @@ class ObjectReader {
 [[noreturn]] void fail_at(const std::string& file, const std::string& pointer, const std::string& what);
 
 /// The JSON text of a value, shortened for error messages.
-[[nodiscard]] std::string short_dump(const nlohmann::json& value);
+[[nodiscard]] std::string short_dump(const nlohmann::ordered_json& value);
 
 /// Among `candidates`, the one closest to `word` by edit distance, or "" when none is close.
 [[nodiscard]] std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);

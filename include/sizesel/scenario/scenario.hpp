@@ -9,6 +9,8 @@
 
 #include "sizesel/core/candidate_spec.hpp"
 #include "sizesel/core/constraint.hpp"
+#include "sizesel/core/criteria_table.hpp"
+#include "sizesel/core/decision_problem.hpp"
 #include "sizesel/core/dataset_spec.hpp"
 #include "sizesel/core/deployment_spec.hpp"
 #include "sizesel/core/measurement_spec.hpp"
@@ -26,6 +28,9 @@ struct Scenario {
   MeasurementSpec measurement;
   std::map<std::string, double> weights;  ///< criterion name (P, C, E, R, M) -> weight >= 0
   std::vector<Constraint> constraints;    ///< on raw metric or criterion values
+  DecisionMode mode = DecisionMode::kSingle;
+  Normalization normalization = Normalization::kMinMax;
+  std::map<std::string, ReferenceRange> references;  ///< criterion -> range, for reference normalisation
 };
 
 /// Options that change how a scenario file is read.

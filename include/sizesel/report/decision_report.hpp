@@ -1,0 +1,46 @@
+// The decision part of every report (`recommend` and `solve`): table, choice, mixture, Pareto, stability.
+#pragma once
+
+#include <map>
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sizesel/core/decision_problem.hpp"
+#include "sizesel/decision/recommendation.hpp"
+
+namespace sizesel {
+
+/// Text: the criteria table (raw -> normalised, score, status), the recommendation and why it
+/// wins, the mixture and its constraints (mixture mode), Pareto dominance, weight stability.
+/// `noun` names the options in prose ("candidate" or "option").
+void write_decision_text(const DecisionProblem& problem, const Recommendation& recommendation,
+                         const std::string& noun, std::ostream& out);
+
+/// JSON: status, recommended, tied_with, objective, mode, normalization, criteria, weights,
+/// constraints, candidates[] (decision fields only, table order), mixture, stability
+/// (see docs/output.md). An unbounded weight range end is null.
+[[nodiscard]] nlohmann::json decision_json(const DecisionProblem& problem, const Recommendation& recommendation);
+
+/// The value constraint `constraint` sees for option `option`: its criterion or extra metric.
+[[nodiscard]] double constrained_value(const DecisionProblem& problem, std::size_t option, const Constraint& constraint);
+
+/// What `sizesel solve` read and decided.
+struct TableReport {
+  std::string name;
+  std::string file;
+  std::string options_file;
+  std::map<std::string, double> levels;
+  DecisionProblem problem;
+  Recommendation recommendation;
+};
+
+/// The text report of `sizesel solve`.
+void write_table_text_report(const TableReport& report, std::ostream& out);
+
+/// The JSON document of `sizesel solve --format json`: decision_json() plus "schema_version",
+/// "table" (name, file, options_file, levels) and "solver".
+[[nodiscard]] nlohmann::json table_json_report(const TableReport& report);
+
+}  // namespace sizesel

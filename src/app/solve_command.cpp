@@ -1,0 +1,109 @@
+#include "sizesel/app/solve_command.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "sizesel/app/output_file.hpp"
+#include "sizesel/core/error.hpp"
+#include "sizesel/decision/recommendation.hpp"
+#include "sizesel/report/decision_report.hpp"
+#include "sizesel/scenario/table_file.hpp"
+
+namespace sizesel {
+namespace {
+
+struct Assignment {
+  std::string name;
+  std::string value;
+};
+
+Assignment split(const std::string& flag, const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
+    throw InputError(flag + ": expected NAME=VALUE (got \"" + text + "\")");
+  }
+  return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+double number(const std::string& flag, const Assignment& assignment) {
+  double value = 0;
+  const char* first = assignment.value.data();
+  const char* last = first + assignment.value.size();
+  const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || ptr != last || !std::isfinite(value)) {
+    throw InputError(flag + " " + assignment.name + "=" + assignment.value + ": the value must be a finite number");
+  }
+  return value;
+}
+
+void add_limits(const std::vector<std::string>& flags, const std::string& flag, BoundKind kind, ConstraintScope scope,
+                TableOverrides& overrides) {
+  for (const auto& text : flags) {
+    const Assignment assignment = split(flag, text);
+    overrides.constraints.push_back({assignment.name, kind, number(flag, assignment), scope});
+  }
+}
+
+TableOverrides overrides_of(const CliOptions& options) {
+  TableOverrides overrides;
+  if (options.mode) overrides.mode = *options.mode == "single" ? DecisionMode::kSingle : DecisionMode::kMixture;
+  if (options.normalization) overrides.normalization = normalization_from_string(*options.normalization);
+  for (const auto& text : options.weights) {
+    const Assignment assignment = split("--weight", text);
+    const double weight = number("--weight", assignment);
+    if (weight < 0) throw InputError("--weight " + text + ": a weight must be >= 0");
+    overrides.weights[assignment.name] = weight;
+  }
+  add_limits(options.minimums, "--min", BoundKind::kMin, ConstraintScope::kMixture, overrides);
+  add_limits(options.maximums, "--max", BoundKind::kMax, ConstraintScope::kMixture, overrides);
+  add_limits(options.minimums_each, "--min-each", BoundKind::kMin, ConstraintScope::kEachOption, overrides);
+  add_limits(options.maximums_each, "--max-each", BoundKind::kMax, ConstraintScope::kEachOption, overrides);
+  for (const auto& text : options.directions) {
+    const Assignment assignment = split("--direction", text);
+    if (assignment.value != "max" && assignment.value != "min") {
+      throw InputError("--direction " + text + ": the direction must be max or min");
+    }
+    overrides.directions[assignment.name] = assignment.value == "max" ? Direction::kMax : Direction::kMin;
+  }
+  for (const auto& text : options.levels) {
+    const Assignment assignment = split("--level", text);
+    overrides.levels[assignment.name] = number("--level", assignment);
+  }
+  return overrides;
+}
+
+}  // namespace
+
+int run_solve_command(const CliOptions& options) {
+  const TableFile table = load_table(options.table, overrides_of(options));
+  if (options.output) check_output_path(*options.output, {table.file, table.options_file});
+
+  TableReport report;
+  report.name = table.name;
+  report.file = table.file.string();
+  report.options_file = table.options_file.string();
+  report.levels = table.levels;
+  report.problem = table.problem;
+  try {
+    report.recommendation = decide(table.problem);
+  } catch (const InputError& error) {
+    throw InputError(table.file.string() + ": " + error.what());
+  }
+
+  std::ostringstream rendered;
+  if (options.format == OutputFormat::kJson) {
+    rendered << table_json_report(report).dump(2) << '\n';
+  } else {
+    write_table_text_report(report, rendered);
+  }
+  if (options.output) {
+    write_output(*options.output, rendered.str());
+  } else {
+    std::cout << rendered.str() << std::flush;
+  }
+  return report.recommendation.selection.recommended ? kExitRecommended : kExitInfeasible;
+}
+
+}  // namespace sizesel

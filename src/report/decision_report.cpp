@@ -1,0 +1,408 @@
+#include "sizesel/report/decision_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sizesel/decision/glpk_solver.hpp"
+#include "sizesel/report/text_format.hpp"
+
+namespace sizesel {
+namespace {
+
+using Json = nlohmann::json;
+
+const char* kind_name(BoundKind kind) { return kind == BoundKind::kMin ? "min" : "max"; }
+
+const char* scope_name(ConstraintScope scope) { return scope == ConstraintScope::kMixture ? "mixture" : "option"; }
+
+std::string exclusion_text(const Exclusion& exclusion) {
+  return fmt::format("{} (got {}, {} by {})", constraint_text(exclusion.constraint), short_number(exclusion.value),
+                     exclusion.constraint.kind == BoundKind::kMin ? "short" : "over", short_number(exclusion.shortfall));
+}
+
+std::string percent(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
+
+/// "s2 75.0% + s4 25.0%".
+std::string mixture_text(const DecisionProblem& problem, const std::vector<double>& shares) {
+  std::string text;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    if (shares[i] <= 0) continue;
+    text += fmt::format("{}{} {}", text.empty() ? "" : " + ", problem.table.options[i], percent(shares[i]));
+  }
+  return text;
+}
+
+std::string weight_text(double weight) { return std::isinf(weight) ? "inf" : short_number(weight); }
+
+/// Who takes over beyond a range end: an option, or in mixture mode the new mixture.
+std::string winner_text(const DecisionProblem& problem, const std::optional<std::size_t>& winner,
+                        const std::vector<double>& shares) {
+  if (!winner) return "-";
+  if (!shares.empty()) return mixture_text(problem, shares);
+  return problem.table.options[*winner];
+}
+
+void write_criteria(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                    std::ostream& out) {
+  const auto& table = problem.table;
+  const auto& selection = recommendation.selection;
+  const bool bounded = recommendation.normalization == Normalization::kMinMax ||
+                       recommendation.normalization == Normalization::kVector;
+  out << fmt::format("Criteria (raw -> normalised by {}{})\n", to_string(recommendation.normalization),
+                     bounded ? ", 1 = best" : "");
+  std::vector<std::string> header = {noun};
+  for (const auto& criterion : table.criteria) {
+    header.push_back(fmt::format("{} {}{}", criterion.name, to_string(criterion.direction),
+                                 criterion.unit.empty() ? "" : " " + criterion.unit));
+  }
+  header.push_back("score");
+  header.push_back("status");
+  std::vector<std::vector<std::string>> rows = {header};
+  for (std::size_t i = 0; i < table.options.size(); ++i) {
+    const OptionResult& option = selection.options[i];
+    std::vector<std::string> row = {table.options[i]};
+    for (std::size_t j = 0; j < table.criteria.size(); ++j) {
+      row.push_back(fmt::format("{} -> {}", short_number(table.values[i][j]),
+                                bounded ? fmt::format("{:.2f}", recommendation.normalized.values[i][j])
+                                        : short_number(recommendation.normalized.values[i][j])));
+    }
+    row.push_back(fmt::format("{:.4f}", option.score));
+    std::string status;
+    const double share = selection.mixture ? selection.mixture->shares[i] : 0.0;
+    if (selection.mixture && share > 0) {
+      status = "share " + percent(share);
+    } else if (!selection.mixture && selection.recommended == i) {
+      status = "RECOMMENDED";
+    } else if (option.feasible) {
+      status = selection.mixture ? "feasible, unused" : "feasible";
+    } else {
+      status = option.eligible && selection.mixture ? "alone breaks " : "excluded: ";
+      for (std::size_t k = 0; k < option.excluded_by.size(); ++k) {
+        status += (k > 0 ? "; " : "") + exclusion_text(option.excluded_by[k]);
+      }
+    }
+    row.push_back(status);
+    rows.push_back(row);
+  }
+  write_table(rows, out);
+  std::string weights;
+  for (std::size_t j = 0; j < table.criteria.size(); ++j) {
+    weights += fmt::format("{}{} {}", j > 0 ? ", " : "", table.criteria[j].name, short_number(recommendation.weights[j]));
+  }
+  out << "weights: " << weights << "; score = sum of weight x normalised value; "
+      << (recommendation.mode == DecisionMode::kSingle ? "one " + noun + " chosen by a GLPK MIP"
+                                                       : "shares chosen by a GLPK LP")
+      << '\n';
+  for (const auto& criterion : table.criteria) {
+    if (!criterion.method.empty()) out << "  " << criterion.name << ": " << criterion.method << '\n';
+  }
+}
+
+// Why the recommended option beats `other`: the weighted criterion differences, largest first.
+std::string advantage_text(const DecisionProblem& problem, const Recommendation& recommendation, std::size_t chosen,
+                           std::size_t other) {
+  const auto& criteria = problem.table.criteria;
+  std::vector<std::pair<double, std::string>> parts;
+  for (std::size_t j = 0; j < criteria.size(); ++j) {
+    const double delta = recommendation.weights[j] *
+                         (recommendation.normalized.values[chosen][j] - recommendation.normalized.values[other][j]);
+    if (std::fabs(delta) > 1e-12) parts.emplace_back(delta, criteria[j].name);
+  }
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return std::fabs(a.first) > std::fabs(b.first); });
+  std::string text;
+  for (const auto& [delta, name] : parts) text += fmt::format("{}{} {:+.3f}", text.empty() ? "" : ", ", name, delta);
+  return text.empty() ? "no weighted difference" : text;
+}
+
+void write_infeasible(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                      std::ostream& out) {
+  const auto& selection = recommendation.selection;
+  out << fmt::format("No {} satisfies the constraints{}:\n",
+                     recommendation.mode == DecisionMode::kSingle ? noun : "mixture of " + noun + "s",
+                     recommendation.mode == DecisionMode::kSingle ? "" : " (on the share-weighted mean)");
+  for (std::size_t i = 0; i < problem.table.options.size(); ++i) {
+    for (const auto& exclusion : selection.options[i].excluded_by) {
+      out << "  " << problem.table.options[i] << ": " << exclusion_text(exclusion) << '\n';
+    }
+  }
+}
+
+void write_single_decision(const DecisionProblem& problem, const Recommendation& recommendation, std::ostream& out) {
+  const auto& table = problem.table;
+  const auto& selection = recommendation.selection;
+  const std::size_t chosen = *selection.recommended;
+  out << fmt::format("Recommendation: {} (score {:.4f})\n", table.options[chosen], selection.objective);
+  if (!problem.constraints.empty()) {
+    std::string met;
+    for (const auto& constraint : problem.constraints) {
+      met += fmt::format("{}{} ({})", met.empty() ? "" : ", ", constraint_text(constraint),
+                         short_number(constrained_value(problem, chosen, constraint)));
+    }
+    out << "  meets " << met << '\n';
+  }
+  for (std::size_t index : selection.tied) {
+    out << fmt::format("  ties with {} (same score); the tie goes to the first listed\n", table.options[index]);
+  }
+  for (std::size_t i = 0; i < table.options.size(); ++i) {
+    if (i == chosen || std::find(selection.tied.begin(), selection.tied.end(), i) != selection.tied.end()) continue;
+    const OptionResult& option = selection.options[i];
+    if (option.feasible) {
+      out << fmt::format("  beats {} ({:.4f}): {}\n", table.options[i], option.score,
+                         advantage_text(problem, recommendation, chosen, i));
+    } else if (option.score > selection.objective) {
+      out << fmt::format("  {} would score higher ({:.4f}) but is excluded by {}\n", table.options[i], option.score,
+                         exclusion_text(option.excluded_by.front()));
+    } else {
+      out << fmt::format("  {} is excluded by {}\n", table.options[i], exclusion_text(option.excluded_by.front()));
+    }
+  }
+}
+
+void write_mixture_decision(const DecisionProblem& problem, const Recommendation& recommendation, std::ostream& out) {
+  const auto& selection = recommendation.selection;
+  const MixtureResult& mixture = *selection.mixture;
+  out << fmt::format("Recommendation: the mixture {} (score {:.4f}); largest share: {}\n",
+                     mixture_text(problem, mixture.shares), selection.objective,
+                     problem.table.options[*selection.recommended]);
+  out << "  shares are fractions of the traffic (or capacity) each option serves; constraints without\n"
+         "  \"(each option)\" apply to the share-weighted mean\n";
+  if (!mixture.unique) {
+    std::string others;
+    for (std::size_t index : selection.tied) others += (others.empty() ? "" : ", ") + problem.table.options[index];
+    out << "  other mixtures reach the same score" << (others.empty() ? "" : " (also using " + others + ")")
+        << "; the tie goes to the most share for the first listed\n";
+  }
+  if (mixture.constraints.empty()) return;
+  std::vector<std::vector<std::string>> rows = {{"constraint", "mixture value", "status", "shadow price"}};
+  for (const auto& activity : mixture.constraints) {
+    rows.push_back({constraint_text(activity.constraint), short_number(activity.value),
+                    activity.binding ? "binding" : "slack " + short_number(activity.slack),
+                    short_number(activity.shadow_price)});
+  }
+  write_table(rows, out, "  ");
+  out << "  shadow price: score gained per unit the limit is raised (GLPK's dual value)\n";
+}
+
+void write_pareto(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                  std::ostream& out) {
+  std::string dominated;
+  for (std::size_t i = 0; i < problem.table.options.size(); ++i) {
+    const auto& by = recommendation.dominated_by[i];
+    if (by.empty()) continue;
+    std::string list;
+    for (std::size_t d : by) list += (list.empty() ? "" : ", ") + problem.table.options[d];
+    dominated += fmt::format("{}{} (by {})", dominated.empty() ? "" : "; ", problem.table.options[i], list);
+  }
+  out << "\nPareto: " << (dominated.empty() ? "every " + noun + " is Pareto-optimal" : "dominated: " + dominated)
+      << " (on every criterion, raw values, constraints aside)\n";
+}
+
+void write_stability(const DecisionProblem& problem, const Recommendation& recommendation, std::ostream& out) {
+  const Stability& stability = recommendation.stability;
+  if (stability.ranges.empty()) return;
+  out << "\nWeight stability (one weight at a time, the others fixed; at a range end the two tie)\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"criterion", "weight", "decision holds for", "below the range", "above the range"}};
+  for (const auto& range : stability.ranges) {
+    rows.push_back({problem.table.criteria[range.criterion].name, short_number(range.weight),
+                    fmt::format("[{}, {}{}", weight_text(range.low), weight_text(range.high),
+                                std::isinf(range.high) ? ")" : "]"),
+                    winner_text(problem, range.below, range.shares_below),
+                    winner_text(problem, range.above, range.shares_above)});
+  }
+  write_table(rows, out);
+  if (!stability.smallest_flip) {
+    out << "No change of a single weight alters the decision.\n";
+    return;
+  }
+  const WeightFlip& flip = *stability.smallest_flip;
+  const WeightRange& range = stability.ranges[flip.range];
+  const auto& shares = flip.change < 0 ? range.shares_below : range.shares_above;
+  out << fmt::format("Smallest change that alters the decision: {} {} -> {} ({:+.4g}{}): {} takes over\n",
+                     problem.table.criteria[range.criterion].name, short_number(range.weight), short_number(flip.to),
+                     flip.change,
+                     range.weight > 0 ? fmt::format(", {:+.1f}%", 100.0 * flip.change / range.weight) : "",
+                     winner_text(problem, flip.winner, shares));
+}
+
+Json constraint_json(const Constraint& constraint) {
+  return {{"constraint", constraint_text(constraint)},
+          {"metric", constraint.metric},
+          {"kind", kind_name(constraint.kind)},
+          {"limit", constraint.limit},
+          {"scope", scope_name(constraint.scope)}};
+}
+
+Json number_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(); }
+
+Json shares_json(const DecisionProblem& problem, const std::vector<double>& shares) {
+  Json json = Json::object();
+  for (std::size_t i = 0; i < shares.size(); ++i) json[problem.table.options[i]] = shares[i];
+  return json;
+}
+
+Json winner_json(const DecisionProblem& problem, const std::optional<std::size_t>& winner,
+                 const std::vector<double>& shares) {
+  if (!winner) return Json();
+  Json json = {{"winner", problem.table.options[*winner]}};
+  if (!shares.empty()) json["shares"] = shares_json(problem, shares);
+  return json;
+}
+
+Json stability_json(const DecisionProblem& problem, const Recommendation& recommendation) {
+  const Stability& stability = recommendation.stability;
+  Json json = {{"weights", Json::array()}, {"smallest_flip", nullptr}};
+  for (const auto& range : stability.ranges) {
+    json["weights"].push_back({{"criterion", problem.table.criteria[range.criterion].name},
+                               {"weight", range.weight},
+                               {"low", range.low},
+                               {"high", number_or_null(range.high)},
+                               {"below", winner_json(problem, range.below, range.shares_below)},
+                               {"above", winner_json(problem, range.above, range.shares_above)}});
+  }
+  if (stability.smallest_flip) {
+    const WeightFlip& flip = *stability.smallest_flip;
+    const WeightRange& range = stability.ranges[flip.range];
+    Json entry = winner_json(problem, flip.winner, flip.change < 0 ? range.shares_below : range.shares_above);
+    entry["criterion"] = problem.table.criteria[range.criterion].name;
+    entry["from"] = range.weight;
+    entry["to"] = flip.to;
+    entry["change"] = flip.change;
+    json["smallest_flip"] = entry;
+  }
+  return json;
+}
+
+}  // namespace
+
+double constrained_value(const DecisionProblem& problem, std::size_t option, const Constraint& constraint) {
+  const auto& table = problem.table;
+  for (std::size_t j = 0; j < table.criteria.size(); ++j) {
+    if (table.criteria[j].name == constraint.metric) return table.values[option][j];
+  }
+  return problem.extra.at(option).at(constraint.metric);
+}
+
+void write_decision_text(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                         std::ostream& out) {
+  write_criteria(problem, recommendation, noun, out);
+  out << '\n';
+  if (!recommendation.selection.recommended) {
+    write_infeasible(problem, recommendation, noun, out);
+  } else if (recommendation.selection.mixture) {
+    write_mixture_decision(problem, recommendation, out);
+  } else {
+    write_single_decision(problem, recommendation, out);
+  }
+  write_pareto(problem, recommendation, noun, out);
+  write_stability(problem, recommendation, out);
+}
+
+Json decision_json(const DecisionProblem& problem, const Recommendation& recommendation) {
+  const auto& table = problem.table;
+  const Selection& selection = recommendation.selection;
+  const bool recommended = selection.recommended.has_value();
+
+  Json json;
+  json["status"] = recommended ? "recommended" : "infeasible";
+  json["recommended"] = recommended ? Json(table.options[*selection.recommended]) : Json();
+  json["tied_with"] = Json::array();
+  for (std::size_t index : selection.tied) json["tied_with"].push_back(table.options[index]);
+  json["objective"] = recommended ? Json(selection.objective) : Json();
+  json["mode"] = to_string(recommendation.mode);
+  json["normalization"] = to_string(recommendation.normalization);
+
+  json["criteria"] = Json::array();
+  for (const auto& criterion : table.criteria) {
+    Json entry = {{"name", criterion.name},
+                  {"direction", to_string(criterion.direction)},
+                  {"unit", criterion.unit},
+                  {"method", criterion.method}};
+    entry["reference"] = criterion.reference
+                             ? Json{{"worst", criterion.reference->worst}, {"best", criterion.reference->best}}
+                             : Json();
+    json["criteria"].push_back(entry);
+  }
+  json["weights"] = Json::object();
+  for (std::size_t j = 0; j < table.criteria.size(); ++j) json["weights"][table.criteria[j].name] = recommendation.weights[j];
+  json["constraints"] = Json::array();
+  for (const auto& constraint : problem.constraints) json["constraints"].push_back(constraint_json(constraint));
+
+  json["candidates"] = Json::array();
+  for (std::size_t i = 0; i < table.options.size(); ++i) {
+    const OptionResult& option = selection.options[i];
+    Json entry;
+    entry["name"] = table.options[i];
+    entry["feasible"] = option.feasible;
+    entry["eligible"] = option.eligible;
+    entry["excluded_by"] = Json::array();
+    for (const auto& exclusion : option.excluded_by) {
+      Json excluded = constraint_json(exclusion.constraint);
+      excluded["value"] = exclusion.value;
+      excluded["shortfall"] = exclusion.shortfall;
+      entry["excluded_by"].push_back(excluded);
+    }
+    entry["criteria"] = Json::object();
+    entry["normalized"] = Json::object();
+    for (std::size_t j = 0; j < table.criteria.size(); ++j) {
+      entry["criteria"][table.criteria[j].name] = table.values[i][j];
+      entry["normalized"][table.criteria[j].name] = recommendation.normalized.values[i][j];
+    }
+    entry["score"] = option.score;
+    if (selection.mixture) entry["share"] = selection.mixture->shares[i];
+    entry["pareto_optimal"] = recommendation.dominated_by[i].empty();
+    entry["dominated_by"] = Json::array();
+    for (std::size_t d : recommendation.dominated_by[i]) entry["dominated_by"].push_back(table.options[d]);
+    json["candidates"].push_back(entry);
+  }
+
+  json["mixture"] = nullptr;
+  if (selection.mixture) {
+    const MixtureResult& mixture = *selection.mixture;
+    Json constraints = Json::array();
+    for (const auto& activity : mixture.constraints) {
+      Json entry = constraint_json(activity.constraint);
+      entry["value"] = activity.value;
+      entry["slack"] = activity.slack;
+      entry["binding"] = activity.binding;
+      entry["shadow_price"] = activity.shadow_price;
+      constraints.push_back(entry);
+    }
+    json["mixture"] = {{"shares", shares_json(problem, mixture.shares)},
+                       {"unique", mixture.unique},
+                       {"constraints", constraints}};
+  }
+  json["stability"] = stability_json(problem, recommendation);
+  return json;
+}
+
+void write_table_text_report(const TableReport& report, std::ostream& out) {
+  out << fmt::format("sizesel solve: {} ({})\n", report.name, report.file);
+  if (report.options_file != report.file) out << "options from " << report.options_file << '\n';
+  if (!report.levels.empty()) {
+    std::vector<std::pair<std::string, double>> levels(report.levels.begin(), report.levels.end());
+    std::sort(levels.begin(), levels.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    std::string text;
+    for (const auto& [name, value] : levels) text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, short_number(value));
+    out << "levels: " << text << '\n';
+  }
+  out << fmt::format("mode {}, normalisation {}\n\n", to_string(report.recommendation.mode),
+                     to_string(report.recommendation.normalization));
+  write_decision_text(report.problem, report.recommendation, "option", out);
+}
+
+Json table_json_report(const TableReport& report) {
+  Json json = {{"schema_version", 1}};
+  json["table"] = {{"name", report.name},
+                   {"file", report.file},
+                   {"options_file", report.options_file},
+                   {"levels", report.levels}};
+  const Json decision = decision_json(report.problem, report.recommendation);
+  for (const auto& [key, value] : decision.items()) json[key] = value;
+  json["solver"] = {{"name", "GLPK"}, {"version", glpk_version()}, {"status", report.recommendation.selection.solver_status}};
+  return json;
+}
+
+}  // namespace sizesel

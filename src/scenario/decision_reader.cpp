@@ -1,0 +1,85 @@
+#include "sizesel/scenario/decision_reader.hpp"
+
+#include <limits>
+
+namespace sizesel {
+namespace {
+
+void read_bounds(ObjectReader& reader, BoundKind kind, ConstraintScope scope, const std::vector<std::string>& metrics,
+                 const LimitRange& limits, std::vector<Constraint>& constraints) {
+  const std::string key = kind == BoundKind::kMin ? "min" : "max";
+  const nlohmann::ordered_json& bounds = reader.require(key);
+  ObjectReader bounds_reader(bounds, reader.file(), reader.pointer(key), metrics);
+  for (const auto& item : bounds.items()) {
+    const auto [lo, hi] = limits(item.key());
+    constraints.push_back({item.key(), kind, bounds_reader.number(item.key(), lo, hi), scope});
+  }
+}
+
+void read_min_max(ObjectReader& reader, ConstraintScope scope, const std::vector<std::string>& metrics,
+                  const LimitRange& limits, std::vector<Constraint>& constraints) {
+  if (reader.has("min")) read_bounds(reader, BoundKind::kMin, scope, metrics, limits, constraints);
+  if (reader.has("max")) read_bounds(reader, BoundKind::kMax, scope, metrics, limits, constraints);
+}
+
+}  // namespace
+
+std::map<std::string, double> read_weights(ObjectReader& reader, const std::vector<std::string>& criteria) {
+  std::map<std::string, double> weights;
+  double total = 0;
+  for (const auto& criterion : criteria) {
+    weights[criterion] = reader.number(criterion, 0, 1e6, 0.0);
+    total += weights[criterion];
+  }
+  if (total <= 0) fail_at(reader.file(), reader.pointer(), "at least one weight must be > 0 (all are 0)");
+  return weights;
+}
+
+std::vector<Constraint> read_constraints(ObjectReader& reader, const std::vector<std::string>& metrics,
+                                         const LimitRange& limits) {
+  std::vector<Constraint> constraints;
+  read_min_max(reader, ConstraintScope::kMixture, metrics, limits, constraints);
+  if (const auto* per_option = reader.optional("per_option")) {
+    ObjectReader inner(*per_option, reader.file(), reader.pointer("per_option"), {"min", "max"});
+    read_min_max(inner, ConstraintScope::kEachOption, metrics, limits, constraints);
+  }
+  return constraints;
+}
+
+DecisionMode read_mode(ObjectReader& reader, const std::string& key) {
+  return reader.choice(key, {"single", "mixture"}, "single") == "single" ? DecisionMode::kSingle
+                                                                         : DecisionMode::kMixture;
+}
+
+Normalization read_normalization(ObjectReader& reader, const std::string& key) {
+  return normalization_from_string(reader.choice(key, normalization_names(), "minmax"));
+}
+
+ReferenceRange read_reference(ObjectReader& reader) {
+  constexpr double kMax = std::numeric_limits<double>::max();
+  ReferenceRange range;
+  range.worst = reader.number("worst", -kMax, kMax);
+  range.best = reader.number("best", -kMax, kMax);
+  return range;
+}
+
+void check_references(const std::string& file, const std::vector<Criterion>& criteria, Normalization normalization,
+                      const std::function<std::string(std::size_t)>& pointer_of) {
+  for (std::size_t j = 0; j < criteria.size(); ++j) {
+    const Criterion& criterion = criteria[j];
+    if (!criterion.reference) {
+      if (normalization == Normalization::kReference) {
+        fail_at(file, pointer_of(j), "is required by \"normalization\": \"reference\" (give {\"worst\": ..., \"best\": ...})");
+      }
+      continue;
+    }
+    const bool up = criterion.reference->best > criterion.reference->worst;
+    if (criterion.reference->best == criterion.reference->worst || up != (criterion.direction == Direction::kMax)) {
+      fail_at(file, pointer_of(j),
+              "\"best\" must be " + std::string(criterion.direction == Direction::kMax ? "greater" : "smaller") +
+                  " than \"worst\" for a criterion with direction \"" + to_string(criterion.direction) + "\"");
+    }
+  }
+}
+
+}  // namespace sizesel

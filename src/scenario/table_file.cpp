@@ -1,0 +1,326 @@
+#include "sizesel/scenario/table_file.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "sizesel/core/error.hpp"
+#include "sizesel/scenario/decision_reader.hpp"
+#include "sizesel/scenario/json_reader.hpp"
+
+namespace sizesel {
+namespace {
+
+constexpr double kMax = std::numeric_limits<double>::max();
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
+std::vector<std::string> criterion_names(const std::vector<Criterion>& criteria) {
+  std::vector<std::string> names;
+  for (const auto& criterion : criteria) names.push_back(criterion.name);
+  return names;
+}
+
+std::vector<std::string> level_names(const std::map<std::string, double>& levels) {
+  std::vector<std::string> names;
+  for (const auto& level : levels) names.push_back(level.first);
+  return names;
+}
+
+/// What a cell that is not a number must be: a declared level.
+std::string level_problem(const std::string& text, const std::map<std::string, double>& levels) {
+  if (levels.empty()) return fmt::format("\"{}\" is not a number, and the table declares no \"levels\"", text);
+  const std::string suggestion = closest_match(text, level_names(levels));
+  return fmt::format("\"{}\" is neither a number nor a declared level ({}){}", text, joined(level_names(levels)),
+                     suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?");
+}
+
+/// A plain decimal number filling all of `text` (surrounding blanks allowed), finite.
+std::optional<double> parse_number(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return std::nullopt;
+  const auto end = text.find_last_not_of(" \t") + 1;
+  double value = 0;
+  const char* first = text.data() + begin;
+  const char* last = text.data() + end;
+  const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || ptr != last) return std::nullopt;
+  return value;
+}
+
+std::map<std::string, double> read_levels(ObjectReader& root) {
+  std::map<std::string, double> levels;
+  const auto* value = root.optional("levels");
+  if (value == nullptr) return levels;
+  if (!value->is_object()) root.fail("levels", "must be an object of level names and numbers (got " + short_dump(*value) + ")");
+  std::vector<std::string> keys;
+  for (const auto& item : value->items()) keys.push_back(item.key());
+  ObjectReader reader(*value, root.file(), root.pointer("levels"), keys);
+  for (const auto& key : keys) {
+    if (key.empty()) reader.fail(key, "a level needs a name");
+    if (parse_number(key)) reader.fail(key, "a level's name must not be a number");
+    levels[key] = reader.number(key, -kMax, kMax);
+  }
+  return levels;
+}
+
+std::vector<Criterion> read_criteria(ObjectReader& root) {
+  const nlohmann::ordered_json& value = root.require("criteria");
+  if (!value.is_object() || value.empty()) {
+    root.fail("criteria", "must be an object with at least one criterion (got " + short_dump(value) + ")");
+  }
+  std::vector<Criterion> criteria;
+  for (const auto& item : value.items()) {
+    const std::string pointer = root.pointer("criteria") + "/" + pointer_escape(item.key());
+    if (item.key().empty() || item.key() == "name") {
+      fail_at(root.file(), pointer, "\"" + item.key() + "\" cannot name a criterion");
+    }
+    ObjectReader reader(item.value(), root.file(), pointer, {"direction", "unit", "description", "reference"});
+    Criterion criterion;
+    criterion.name = item.key();
+    criterion.direction = reader.choice("direction", {"max", "min"}) == "max" ? Direction::kMax : Direction::kMin;
+    criterion.unit = reader.string("unit", "");
+    criterion.method = reader.string("description", "");
+    if (const auto* reference = reader.optional("reference")) {
+      ObjectReader range(*reference, root.file(), reader.pointer("reference"), {"worst", "best"});
+      criterion.reference = read_reference(range);
+    }
+    criteria.push_back(std::move(criterion));
+  }
+  return criteria;
+}
+
+double json_cell(ObjectReader& reader, const std::string& key, const std::map<std::string, double>& levels) {
+  const nlohmann::ordered_json& value = reader.require(key);
+  if (value.is_string()) {
+    const auto found = levels.find(value.get<std::string>());
+    if (found == levels.end()) reader.fail(key, level_problem(value.get<std::string>(), levels));
+    return found->second;
+  }
+  if (!value.is_number()) reader.fail(key, "must be a number or a level name (got " + short_dump(value) + ")");
+  return reader.number(key, -kMax, kMax);
+}
+
+void read_json_options(ObjectReader& root, const nlohmann::ordered_json& list, TableFile& table) {
+  if (!list.is_array() || list.empty()) {
+    root.fail("options", "must be a non-empty array of options, or the name of a CSV file (got " + short_dump(list) + ")");
+  }
+  const std::vector<std::string> criteria = criterion_names(table.problem.table.criteria);
+  std::vector<std::string> keys = {"name"};
+  keys.insert(keys.end(), criteria.begin(), criteria.end());
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ObjectReader reader(list[i], root.file(), root.pointer("options") + "/" + std::to_string(i), keys);
+    const std::string name = reader.string("name");
+    if (name.empty()) reader.fail("name", "must not be empty");
+    if (!names.insert(name).second) reader.fail("name", "duplicate option name \"" + name + "\"");
+    std::vector<double> values;
+    for (const auto& criterion : criteria) values.push_back(json_cell(reader, criterion, table.levels));
+    table.problem.table.options.push_back(name);
+    table.problem.table.values.push_back(std::move(values));
+  }
+}
+
+/// Reads the options from CSV rows; with `declared` criteria the header must name exactly
+/// those, else the header declares them (directions to be given by overrides).
+void read_csv_options(const std::filesystem::path& csv, TableFile& table, bool declared) {
+  const std::string file = csv.string();
+  const auto rows = read_csv_file(csv);
+  const std::vector<std::string>& header = rows[0];
+  if (header.empty() || header[0] != "name") {
+    throw InputError(located_message(file, "row 1", "the first column must be \"name\" (got \"" +
+                                                        (header.empty() ? "" : header[0]) + "\")"));
+  }
+  std::set<std::string> seen;
+  for (std::size_t c = 1; c < header.size(); ++c) {
+    if (!seen.insert(header[c]).second) {
+      throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), "\"" + header[c] + "\" appears twice"));
+    }
+  }
+  std::vector<Criterion>& criteria = table.problem.table.criteria;
+  std::vector<std::size_t> column_of;  // criterion j is in CSV column column_of[j]
+  if (declared) {
+    const std::vector<std::string> names = criterion_names(criteria);
+    for (std::size_t c = 1; c < header.size(); ++c) {
+      if (std::find(names.begin(), names.end(), header[c]) == names.end()) {
+        const std::string suggestion = closest_match(header[c], names);
+        throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1),
+                                         fmt::format("\"{}\" is not a criterion of {} ({}){}", header[c],
+                                                     table.file.string(), joined(names),
+                                                     suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?")));
+      }
+    }
+    for (const auto& name : names) {
+      const auto found = std::find(header.begin() + 1, header.end(), name);
+      if (found == header.end()) {
+        throw InputError(located_message(file, "row 1", "has no column for criterion \"" + name + "\""));
+      }
+      column_of.push_back(static_cast<std::size_t>(found - header.begin()));
+    }
+  } else {
+    for (std::size_t c = 1; c < header.size(); ++c) {
+      if (header[c].empty()) throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), "a criterion needs a name"));
+      Criterion criterion;
+      criterion.name = header[c];
+      criteria.push_back(criterion);
+      column_of.push_back(c);
+    }
+    if (criteria.empty()) throw InputError(located_message(file, "row 1", "names no criterion after \"name\""));
+  }
+  if (rows.size() < 2) throw InputError(file + ": has a header but no options");
+  std::set<std::string> names;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    const std::string where = fmt::format("row {}", r + 1);
+    if (row[0].empty()) throw InputError(located_message(file, where + ", column name", "must not be empty"));
+    if (!names.insert(row[0]).second) {
+      throw InputError(located_message(file, where + ", column name", "duplicate option name \"" + row[0] + "\""));
+    }
+    std::vector<double> values;
+    for (std::size_t j = 0; j < criteria.size(); ++j) {
+      const std::string& cell = row[column_of[j]];
+      const std::string at = where + ", column " + criteria[j].name;
+      if (const auto number = parse_number(cell)) {
+        if (!std::isfinite(*number)) throw InputError(located_message(file, at, "must be finite (got \"" + cell + "\")"));
+        values.push_back(*number);
+        continue;
+      }
+      const auto level = table.levels.find(cell);
+      if (level == table.levels.end()) throw InputError(located_message(file, at, level_problem(cell, table.levels)));
+      values.push_back(level->second);
+    }
+    table.problem.table.options.push_back(row[0]);
+    table.problem.table.values.push_back(std::move(values));
+  }
+}
+
+/// The command-line settings, checked against the table's criteria.
+void apply_overrides(const TableOverrides& overrides, TableFile& table) {
+  DecisionProblem& problem = table.problem;
+  const std::vector<std::string> names = criterion_names(problem.table.criteria);
+  const std::string file = table.file.string();
+  auto check = [&](const std::string& flag, const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) return;
+    const std::string suggestion = closest_match(name, names);
+    throw InputError(located_message(file, flag,
+                                     fmt::format("unknown criterion \"{}\" (criteria: {}){}", name, joined(names),
+                                                 suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?")));
+  };
+  if (overrides.mode) problem.mode = *overrides.mode;
+  if (overrides.normalization) problem.normalization = *overrides.normalization;
+  for (const auto& [name, direction] : overrides.directions) {
+    check("--direction", name);
+    for (auto& criterion : problem.table.criteria) {
+      if (criterion.name == name) criterion.direction = direction;
+    }
+  }
+  for (const auto& [name, weight] : overrides.weights) {
+    check("--weight", name);
+    problem.weights[name] = weight;
+  }
+  for (const Constraint& constraint : overrides.constraints) {
+    check(constraint.kind == BoundKind::kMin ? "--min" : "--max", constraint.metric);
+    auto same = [&](const Constraint& c) {
+      return c.metric == constraint.metric && c.kind == constraint.kind && c.scope == constraint.scope;
+    };
+    problem.constraints.erase(std::remove_if(problem.constraints.begin(), problem.constraints.end(), same),
+                              problem.constraints.end());
+    problem.constraints.push_back(constraint);
+  }
+}
+
+void check_weights(const TableFile& table) {
+  for (const auto& [name, weight] : table.problem.weights) {
+    if (weight > 0) return;
+  }
+  throw InputError(located_message(table.file.string(), "/weights", "at least one weight must be > 0"));
+}
+
+TableFile load_csv_table(const std::filesystem::path& file, const TableOverrides& overrides) {
+  TableFile table;
+  table.name = file.stem().string();
+  table.file = file;
+  table.options_file = file;
+  table.levels = overrides.levels;
+  read_csv_options(file, table, /*declared=*/false);
+  for (const auto& criterion : table.problem.table.criteria) {
+    if (overrides.directions.count(criterion.name) == 0) {
+      throw InputError(located_message(file.string(), "column " + criterion.name,
+                                       "direction unknown: pass --direction " + criterion.name + "=max (more is better) or " +
+                                           criterion.name + "=min (a cost)"));
+    }
+  }
+  apply_overrides(overrides, table);
+  if (overrides.weights.empty()) {
+    throw InputError(file.string() + ": a CSV table carries no weights: pass --weight NAME=W for at least one criterion");
+  }
+  check_weights(table);
+  return table;
+}
+
+}  // namespace
+
+TableFile load_table(const std::filesystem::path& file, const TableOverrides& overrides) {
+  std::string extension = file.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  TableFile table = extension == ".csv" ? load_csv_table(file, overrides) : TableFile{};
+  if (extension == ".csv") {
+    check_references(file.string(), table.problem.table.criteria, table.problem.normalization,
+                     [](std::size_t) { return std::string("--normalization"); });
+    return table;
+  }
+
+  const nlohmann::ordered_json document = read_json_file(file);
+  const std::string name = file.string();
+  ObjectReader root(document, name, "",
+                    {"name", "description", "mode", "normalization", "levels", "criteria", "weights", "constraints",
+                     "options"});
+  table.file = file;
+  table.options_file = file;
+  table.name = root.string("name", file.stem().string());
+  (void)root.string("description", "");
+  DecisionProblem& problem = table.problem;
+  problem.mode = read_mode(root, "mode");
+  problem.normalization = read_normalization(root, "normalization");
+  table.levels = read_levels(root);
+  for (const auto& [level, value] : overrides.levels) table.levels[level] = value;
+  problem.table.criteria = read_criteria(root);
+  const std::vector<std::string> criteria = criterion_names(problem.table.criteria);
+
+  ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criteria);
+  problem.weights = read_weights(weights, criteria);
+  if (const auto* constraints = root.optional("constraints")) {
+    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max", "per_option"});
+    problem.constraints = read_constraints(reader, criteria, [](const std::string&) {
+      return std::pair<double, double>{-kMax, kMax};
+    });
+  }
+
+  const nlohmann::ordered_json& options = root.require("options");
+  if (options.is_string()) {
+    const std::string csv = options.get<std::string>();
+    if (csv.empty()) root.fail("options", "must name a CSV file (got \"\")");
+    table.options_file = std::filesystem::path(csv).is_relative() ? file.parent_path() / csv : std::filesystem::path(csv);
+    read_csv_options(table.options_file, table, /*declared=*/true);
+  } else {
+    read_json_options(root, options, table);
+  }
+
+  apply_overrides(overrides, table);
+  check_weights(table);
+  check_references(name, problem.table.criteria, problem.normalization,
+                   [&](std::size_t j) { return root.pointer("criteria") + "/" + pointer_escape(criteria[j]) + "/reference"; });
+  return table;
+}
+
+}  // namespace sizesel
