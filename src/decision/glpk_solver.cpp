@@ -161,6 +161,16 @@ LpBasis basis_of(int status) {
   }
 }
 
+/// Re-solves from the floating-point optimal basis in exact rational arithmetic. The simplex
+/// accepts a basis within about 1e-7 of optimal and feasible; sizesel's tie and constraint
+/// tolerances are 1e-9, so the basis is made exactly optimal for the (double) data. Should the
+/// exact solve fail, the floating-point simplex is run again so that a solution stays in place.
+void polish_exactly(glp_prob* p, glp_smcp parm) {
+  parm.presolve = GLP_OFF;
+  if (glp_exact(p, &parm) == 0) return;
+  (void)glp_simplex(p, &parm);
+}
+
 LpSolution solve_lp(glp_prob* p) {
   glp_smcp parm;
   glp_init_smcp(&parm);
@@ -176,6 +186,7 @@ LpSolution solve_lp(glp_prob* p) {
     case GLP_ENODFS: return classify_dual_infeasible(p, "the LP");
     default: return verdict(LpStatus::kFailed, "simplex: " + failure_reason(code));
   }
+  if (glp_get_status(p) == GLP_OPT) polish_exactly(p, parm);
   const int status = glp_get_status(p);
   switch (status) {
     case GLP_OPT: {

@@ -31,7 +31,8 @@ std::vector<double> scores_of(const std::vector<OptionResult>& options) {
 
 }  // namespace
 
-MixtureProgram mixture_program(const SelectionInput& input, const std::vector<OptionResult>& options) {
+MixtureProgram mixture_program(const SelectionInput& input, const std::vector<OptionResult>& options,
+                               bool relaxed) {
   MixtureProgram program;
   LinearProgram& lp = program.lp;
   lp.name = "sizesel_mixture";
@@ -48,9 +49,10 @@ MixtureProgram mixture_program(const SelectionInput& input, const std::vector<Op
     for (const auto& raw : input.raw) coefficients.push_back(raw.at(constraint.metric));
     const bool minimum = constraint.kind == BoundKind::kMin;
     const std::string name = lp_name((minimum ? "min_" : "max_") + constraint.metric);
+    const double limit = relaxed ? relaxed_limit(constraint) : constraint.limit;
     program.constraint_rows.push_back(MixtureRow{c, lp.rows.size()});
-    lp.rows.push_back(minimum ? at_least(name, dense_terms(coefficients), relaxed_limit(constraint))
-                              : at_most(name, dense_terms(coefficients), relaxed_limit(constraint)));
+    lp.rows.push_back(minimum ? at_least(name, dense_terms(coefficients), limit)
+                              : at_most(name, dense_terms(coefficients), limit));
   }
   return program;
 }
@@ -83,9 +85,14 @@ Selection select_mixture(const SelectionInput& input) {
   validate(input);
   Selection selection;
   selection.options = evaluate_options(input);
-  const MixtureProgram program = mixture_program(input, selection.options);
-
-  const LpSolution first = solve_with_glpk(program.lp);
+  bool relaxed = false;
+  MixtureProgram program = mixture_program(input, selection.options, relaxed);
+  LpSolution first = solve_with_glpk(program.lp);
+  if (first.status == LpStatus::kInfeasible) {
+    relaxed = true;
+    program = mixture_program(input, selection.options, relaxed);
+    first = solve_with_glpk(program.lp);
+  }
   selection.solver_status = to_string(first.status);
   if (first.status == LpStatus::kInfeasible) return selection;
   if (first.status != LpStatus::kOptimal) {
@@ -97,6 +104,7 @@ Selection select_mixture(const SelectionInput& input) {
   if (!chosen) throw SolverError("mixture: GLPK found the LP feasible, then infeasible when breaking ties");
   MixtureResult mixture;
   mixture.shares = *chosen;
+  mixture.relaxed_limits = relaxed;
   selection.objective = std::inner_product(scores.begin(), scores.end(), mixture.shares.begin(), 0.0);
   selection.recommended = largest_share(mixture.shares);
 

@@ -179,7 +179,7 @@ Stability weight_stability(const SelectionInput& input, const Selection& selecti
   Stability stability;
   if (!selection.recommended) return stability;
   std::optional<MixtureProgram> program;
-  if (selection.mixture) program = mixture_program(input, selection.options);
+  if (selection.mixture) program = mixture_program(input, selection.options, selection.mixture->relaxed_limits);
   for (std::size_t k = 0; k < input.criteria.size(); ++k) {
     stability.ranges.push_back(program ? mixture_range(input, selection, *program, k)
                                        : single_range(input, selection, k));

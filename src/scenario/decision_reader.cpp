@@ -67,11 +67,9 @@ void check_references(const std::string& file, const std::vector<Criterion>& cri
                       const std::function<std::string(std::size_t)>& pointer_of) {
   for (std::size_t j = 0; j < criteria.size(); ++j) {
     const Criterion& criterion = criteria[j];
+    if (normalization != Normalization::kReference) continue;
     if (!criterion.reference) {
-      if (normalization == Normalization::kReference) {
-        fail_at(file, pointer_of(j), "is required by \"normalization\": \"reference\" (give {\"worst\": ..., \"best\": ...})");
-      }
-      continue;
+      fail_at(file, pointer_of(j), "is required by \"normalization\": \"reference\" (give {\"worst\": ..., \"best\": ...})");
     }
     const bool up = criterion.reference->best > criterion.reference->worst;
     if (criterion.reference->best == criterion.reference->worst || up != (criterion.direction == Direction::kMax)) {

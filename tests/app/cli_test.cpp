@@ -1,69 +1,21 @@
 // End-to-end tests of the sizesel binary: real data, real training, JSON output and exit codes.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "app/cli_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// A fresh temporary folder, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device device;
-    path_ = fs::temp_directory_path() / ("sizesel-cli-" + std::to_string(device()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return path_ / name;
-  }
-
- private:
-  fs::path path_;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs the real binary with `args`, capturing stdout, stderr and the exit code.
-Run sizesel(const TempDir& dir, const std::string& args) {
-  const fs::path out = dir.path() / "stdout.txt";
-  const fs::path err = dir.path() / "stderr.txt";
-  const std::string command =
-      std::string("'") + SIZESEL_BINARY + "' " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
-  const int status = std::system(command.c_str());
-  Run run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = read_file(out);
-  run.err = read_file(err);
-  return run;
-}
+using cli_support::read_file;
+using cli_support::Run;
+using cli_support::sizesel;
+using cli_support::TempDir;
 
 bool have_fashion_mnist() { return fs::exists(fs::path(SIZESEL_FASHION_MNIST_DIR) / "train-images-idx3-ubyte.gz"); }
 

@@ -172,8 +172,9 @@ TEST_CASE("each mistake in a JSON table is one line naming the file and the JSON
     INFO(c.to);
     CHECK_THAT(json_error(table_with(c.from, c.to)), Catch::Contains(c.expected));
   }
-  CHECK_THAT(json_error(table_with(R"("direction": "min", "unit": "GPU")",
-                                   R"("direction": "min", "reference": {"worst": 0, "best": 100})")),
+  CHECK_THAT(json_error(R"({"normalization": "reference",
+      "criteria": {"C": {"direction": "min", "reference": {"worst": 0, "best": 100}}},
+      "weights": {"C": 1}, "options": [{"name": "a", "C": 1}]})"),
              Catch::Contains("/criteria/C/reference: \"best\" must be smaller than \"worst\""));
   CHECK_THAT(json_error(table_with(R"([{"name": "s1", "P": 95, "C": 5, "E": "high"},
               {"name": "s2", "P": 97.5, "C": 10, "E": "medium"}])",

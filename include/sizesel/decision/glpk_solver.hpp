@@ -44,7 +44,9 @@ inline constexpr int kMaxSimplexIterations = 1'000'000;
 inline constexpr int kSolverTimeLimitMs = 60'000;
 
 /// Validates `lp` (throws SolverError, see validate()) and solves it with GLPK, its terminal
-/// output silenced: the primal simplex with presolve for an LP, branch-and-cut with presolve
+/// output silenced: the primal simplex with presolve for an LP, its optimal basis then polished
+/// by GLPK's exact (rational) simplex so that optimality and feasibility hold beyond GLPK's
+/// floating-point tolerances; branch-and-cut with presolve
 /// for a MIP. Each solve stops after kMaxSimplexIterations simplex iterations or
 /// kSolverTimeLimitMs, reporting kFailed, so no input can make it hang. Every GLPK return code and status maps to an LpStatus; infeasibility reported
 /// by the presolver is kInfeasible. Does not throw once the program is valid.

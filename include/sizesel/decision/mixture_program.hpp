@@ -18,14 +18,17 @@ struct MixtureRow {
 
 struct MixtureProgram {
   /// Columns x_i in [0,1] (upper bound 0 when the option is not eligible) with objective
-  /// score_i; row 0 is Σ x_i = 1; one row per kMixture constraint, its limit relaxed as
-  /// relaxed_limit() says.
+  /// score_i; row 0 is Σ x_i = 1; one row per kMixture constraint.
   LinearProgram lp;
   std::vector<MixtureRow> constraint_rows;
 };
 
-/// The mixture LP for `input` and the options evaluate_options() gave for it.
-[[nodiscard]] MixtureProgram mixture_program(const SelectionInput& input, const std::vector<OptionResult>& options);
+/// The mixture LP for `input` and the options evaluate_options() gave for it, with each
+/// kMixture constraint at its exact limit, or (`relaxed`) at relaxed_limit(): the exact LP is
+/// solved first, so that no tiny share exploits the tolerance; the relaxed one only when the
+/// exact one is infeasible through rounding (a mean of 0.30000000000000004 against 0.3).
+[[nodiscard]] MixtureProgram mixture_program(const SelectionInput& input, const std::vector<OptionResult>& options,
+                                             bool relaxed);
 
 /// Shares with rounding noise removed: values below 1e-9 become 0, the rest rescaled to sum 1.
 [[nodiscard]] std::vector<double> clean_shares(const std::vector<double>& values);

@@ -64,6 +64,7 @@ struct MixtureResult {
   std::vector<double> shares;                   ///< x_i per option, >= 0, summing to 1
   std::vector<ConstraintActivity> constraints;  ///< the kMixture constraints, in input order
   bool unique = true;                           ///< no other mixture reaches the optimal score
+  bool relaxed_limits = false;  ///< feasible only with the limits relaxed by kConstraintTolerance
 };
 
 struct Selection {

@@ -35,8 +35,8 @@ using LimitRange = std::function<std::pair<double, double>(const std::string& me
 /// Reads a reference range object {"worst": number, "best": number}, both finite.
 [[nodiscard]] ReferenceRange read_reference(ObjectReader& reader);
 
-/// Throws InputError at `pointer` when a reference normalisation lacks a criterion's range, or
-/// a range points against its criterion's direction. `pointer_of(j)` locates criterion j.
+/// Under reference normalisation, throws InputError at `pointer_of(j)` when criterion j has no
+/// reference range or one that points against its direction; other normalisations ignore ranges.
 void check_references(const std::string& file, const std::vector<Criterion>& criteria, Normalization normalization,
                       const std::function<std::string(std::size_t)>& pointer_of);
 

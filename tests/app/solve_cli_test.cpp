@@ -1,0 +1,203 @@
+// End-to-end tests of `sizesel solve`: the article's case study pinned, CSV tables, infeasibility, errors, -o.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli_support.hpp"
+
+namespace fs = std::filesystem;
+using cli_support::read_file;
+using cli_support::Run;
+using cli_support::sizesel;
+using cli_support::TempDir;
+
+namespace {
+
+const std::string kCaseStudy = std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json";
+
+nlohmann::json solve_json(const TempDir& dir, const std::string& flags, int expected_exit = 0) {
+  const Run run = sizesel(dir, "solve '" + kCaseStudy + "' --format json " + flags);
+  INFO(run.err);
+  REQUIRE(run.exit_code == expected_exit);
+  return nlohmann::json::parse(run.out);
+}
+
+std::map<std::string, double> shares_of(const nlohmann::json& json) {
+  std::map<std::string, double> shares;
+  for (const auto& [name, share] : json["mixture"]["shares"].items()) {
+    if (share.get<double>() > 1e-9) shares[name] = share.get<double>();
+  }
+  return shares;
+}
+
+}  // namespace
+
+TEST_CASE("the article's case study gives the recommendation docs/case-study.md reports, per normalisation and mode",
+          "[cli][solve]") {
+  TempDir dir;
+  struct Expected {
+    std::string flags;
+    std::string recommended;
+    std::map<std::string, double> shares;  // mixture mode only
+  };
+  const std::vector<Expected> expected = {
+      {"--normalization minmax --mode single", "s3", {}},
+      {"--normalization minmax --mode mixture", "s2", {{"s2", 0.75}, {"s4", 0.25}}},
+      {"--normalization vector --mode single", "s2", {}},
+      {"--normalization vector --mode mixture", "s2", {{"s2", 1.0}}},
+      {"--normalization reference --mode single", "s2", {}},
+      {"--normalization reference --mode mixture", "s2", {{"s2", 1.0}}},
+      {"--normalization raw --mode single", "s2", {}},
+      {"--normalization raw --mode mixture", "s2", {{"s2", 1.0}}},
+      // The article's literal sum, with + on the GPU count: the dearest size the budget allows.
+      {"--normalization raw --direction C=max --mode single", "s3", {}},
+      // Its x* = (0.5, 0.5, 0, 0, 0): a 7.5-GPU budget on the mixture's mean binds between s1 and s2.
+      {"--normalization raw --mode mixture --max C=7.5", "s1", {{"s1", 0.5}, {"s2", 0.5}}},
+      {"--normalization minmax --mode mixture --max C=7.5", "s1", {{"s1", 0.5}, {"s2", 0.5}}},
+  };
+  for (const auto& e : expected) {
+    INFO(e.flags);
+    const nlohmann::json json = solve_json(dir, e.flags);
+    CHECK(json["status"] == "recommended");
+    CHECK(json["recommended"] == e.recommended);
+    if (e.shares.empty()) {
+      CHECK(json["mixture"].is_null());
+      continue;
+    }
+    const auto shares = shares_of(json);
+    REQUIRE(shares.size() == e.shares.size());
+    for (const auto& [name, share] : e.shares) CHECK(shares.at(name) == Approx(share));
+  }
+}
+
+TEST_CASE("solve's JSON has recommend's top-level keys plus the mixture and the weight stability", "[cli][solve]") {
+  TempDir dir;
+  const nlohmann::json json = solve_json(dir, "--mode mixture");
+  for (const char* key : {"schema_version", "status", "recommended", "tied_with", "objective", "mode", "normalization",
+                          "criteria", "weights", "constraints", "candidates", "mixture", "stability", "table", "solver"}) {
+    INFO(key);
+    CHECK(json.contains(key));
+  }
+  REQUIRE(json["candidates"].size() == 5);
+  const auto& s5 = json["candidates"][4];
+  CHECK(s5["name"] == "s5");
+  CHECK(s5["feasible"] == false);
+  CHECK(s5["eligible"] == true);  // the budget is on the mixture, so s5 may still take a share
+  REQUIRE(s5["excluded_by"].size() == 1);
+  CHECK(s5["excluded_by"][0]["metric"] == "C");
+  CHECK(s5["excluded_by"][0]["value"] == 100);
+  CHECK(s5["excluded_by"][0]["shortfall"] == 80);
+  CHECK(s5["excluded_by"][0]["scope"] == "mixture");
+  CHECK(s5["normalized"]["C"] == 0);
+  CHECK(s5["pareto_optimal"] == true);
+  const auto& budget = json["mixture"]["constraints"][1];
+  CHECK(budget["binding"] == true);
+  CHECK(budget["shadow_price"].get<double>() > 0);
+  CHECK(json["stability"]["weights"].size() == 5);
+  CHECK(json["stability"]["smallest_flip"]["criterion"] == "M");
+  CHECK(json["solver"]["name"] == "GLPK");
+}
+
+TEST_CASE("single mode's weight stability of the case study: a 6.7% rise of M's weight hands it to s2", "[cli][solve]") {
+  TempDir dir;
+  const nlohmann::json json = solve_json(dir, "");
+  const auto& flip = json["stability"]["smallest_flip"];
+  CHECK(flip["criterion"] == "M");
+  CHECK(flip["from"] == 0.1);
+  CHECK(flip["to"].get<double>() == Approx(0.10672).epsilon(1e-3));
+  CHECK(flip["winner"] == "s2");
+  const auto& p = json["stability"]["weights"][0];
+  CHECK(p["criterion"] == "P");
+  CHECK(p["high"].is_null());  // no rise of P's weight changes the choice
+  CHECK(p["below"]["winner"] == "s2");
+  const Run text = sizesel(dir, "solve '" + kCaseStudy + "'");
+  CHECK_THAT(text.out, Catch::Contains("Smallest change that alters the decision: M 0.1 -> 0.1067"));
+  CHECK_THAT(text.out, Catch::Contains("Recommendation: s3 (score 0.8518)"));
+}
+
+TEST_CASE("nothing feasible exits 3 and names, per option, the constraint and the shortfall", "[cli][solve]") {
+  TempDir dir;
+  const nlohmann::json json = solve_json(dir, "--min P=99.9", 3);
+  CHECK(json["status"] == "infeasible");
+  CHECK(json["recommended"].is_null());
+  const auto& excluded = json["candidates"][4]["excluded_by"];  // s5: over the budget, and short of 99.9 %
+  REQUIRE(excluded.size() == 2);
+  CHECK(excluded[1]["metric"] == "P");
+  CHECK(excluded[1]["shortfall"].get<double>() == Approx(0.4));
+  CHECK(json["stability"]["weights"].empty());
+  const Run text = sizesel(dir, "solve '" + kCaseStudy + "' --min P=99.9 --mode mixture");
+  CHECK(text.exit_code == 3);
+  CHECK_THAT(text.out, Catch::Contains("No mixture of options satisfies the constraints"));
+  CHECK_THAT(text.out, Catch::Contains("s5: P >= 99.9 (got 99.5, short by 0.4)"));
+}
+
+TEST_CASE("a CSV table solves with directions and weights from the command line", "[cli][solve]") {
+  TempDir dir;
+  const fs::path csv = dir.write("sizes.csv", "name,accuracy,gpus\nsmall,0.91,2\nlarge,0.95,8\n");
+  const std::string base = "solve '" + csv.string() + "' --direction accuracy=max --weight accuracy=1 --weight gpus=0.1";
+  const Run missing = sizesel(dir, base);
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("sizes.csv: column gpus: direction unknown"));
+  const Run run = sizesel(dir, base + " --direction gpus=min --max gpus=5 --format json");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto json = nlohmann::json::parse(run.out);
+  CHECK(json["recommended"] == "small");
+  CHECK(json["candidates"][1]["excluded_by"][0]["value"] == 8);
+}
+
+TEST_CASE("solve's input errors are one line naming the file or flag, exit 1", "[cli][solve]") {
+  TempDir dir;
+  const fs::path bad = dir.write("bad.json", R"({"criteria": {"P": {"direction": "up"}}, "weights": {"P": 1}, "options": []})");
+  struct Case {
+    std::string args, expected;
+  };
+  const std::vector<Case> cases = {
+      {"solve '" + bad.string() + "'", "bad.json: /criteria/P/direction: must be one of max, min (got \"up\")"},
+      {"solve '" + kCaseStudy + "' --weight P", "--weight: expected NAME=VALUE (got \"P\")"},
+      {"solve '" + kCaseStudy + "' --weight P=abc", "--weight P=abc: the value must be a finite number"},
+      {"solve '" + kCaseStudy + "' --weight Z=1", "--weight: unknown criterion \"Z\""},
+      {"solve '" + kCaseStudy + "' --max C=nan", "--max C=nan: the value must be a finite number"},
+      {"solve '" + kCaseStudy + "' --mode both", "sizesel: error: --mode: both not in {single,mixture}"},
+      {"solve '" + (dir.path() / "none.json").string() + "'", "none.json: cannot be opened"},
+      {"solve '" + kCaseStudy + "' -o ''", "--output: needs a file name"},
+      {"solve '" + kCaseStudy + "' -o '" + dir.path().string() + "'", "--output is a folder"},
+      {"solve '" + kCaseStudy + "' -o '" + kCaseStudy + "'", "--output would overwrite the input file"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    const Run run = sizesel(dir, c.args);
+    CHECK(run.exit_code == 1);
+    CHECK_THAT(run.err, Catch::Contains(c.expected));
+    CHECK(run.err.find('\n') == run.err.size() - 1);  // one line
+    CHECK(run.out.empty());
+  }
+}
+
+TEST_CASE("-o replaces a file atomically, writes through /dev/null and keeps a symbolic link", "[cli][solve]") {
+  TempDir dir;
+  const fs::path out = dir.path() / "result.json";
+  REQUIRE(sizesel(dir, "solve '" + kCaseStudy + "' --format json -o '" + out.string() + "'").exit_code == 0);
+  CHECK(nlohmann::json::parse(read_file(out))["recommended"] == "s3");
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);  // no temporary left
+  }
+
+  REQUIRE(sizesel(dir, "solve '" + kCaseStudy + "' -o /dev/null").exit_code == 0);
+  struct stat status {};
+  REQUIRE(::stat("/dev/null", &status) == 0);
+  CHECK(S_ISCHR(status.st_mode));  // still the device, not a regular file
+
+  const fs::path target = dir.write("target.txt", "old");
+  const fs::path link = dir.path() / "link.txt";
+  fs::create_symlink(target, link);
+  REQUIRE(sizesel(dir, "solve '" + kCaseStudy + "' -o '" + link.string() + "'").exit_code == 0);
+  CHECK(fs::is_symlink(link));
+  CHECK_THAT(read_file(target), Catch::Contains("Recommendation: s3"));
+}
