@@ -180,7 +180,7 @@ TEST_CASE("solve's input errors are one line naming the file or flag, exit 1", "
   }
 }
 
-TEST_CASE("-o replaces a file atomically, writes through /dev/null and keeps a symbolic link", "[cli][solve]") {
+TEST_CASE("writing with -o replaces a file atomically, writes through /dev/null and keeps a symbolic link", "[cli][solve]") {
   TempDir dir;
   const fs::path out = dir.path() / "result.json";
   REQUIRE(sizesel(dir, "solve '" + kCaseStudy + "' --format json -o '" + out.string() + "'").exit_code == 0);
