@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include <fmt/format.h>
+
 namespace sizesel {
 namespace {
 
@@ -18,8 +20,20 @@ void read_bounds(ObjectReader& reader, BoundKind kind, ConstraintScope scope, co
 
 void read_min_max(ObjectReader& reader, ConstraintScope scope, const std::vector<std::string>& metrics,
                   const LimitRange& limits, std::vector<Constraint>& constraints) {
+  const std::size_t first = constraints.size();
   if (reader.has("min")) read_bounds(reader, BoundKind::kMin, scope, metrics, limits, constraints);
   if (reader.has("max")) read_bounds(reader, BoundKind::kMax, scope, metrics, limits, constraints);
+  for (std::size_t a = first; a < constraints.size(); ++a) {
+    for (std::size_t b = first; b < constraints.size(); ++b) {
+      const Constraint& low = constraints[a];
+      const Constraint& high = constraints[b];
+      if (low.kind != BoundKind::kMin || high.kind != BoundKind::kMax || low.metric != high.metric) continue;
+      if (low.limit > high.limit) {
+        fail_at(reader.file(), reader.pointer("min") + "/" + pointer_escape(low.metric),
+                fmt::format("minimum {} exceeds the maximum {}: no value can satisfy both", low.limit, high.limit));
+      }
+    }
+  }
 }
 
 }  // namespace

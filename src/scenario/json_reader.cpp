@@ -1,9 +1,11 @@
 #include "sizesel/scenario/json_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -53,6 +55,67 @@ std::string range_text(T lo, T hi) {
                                              : fmt::format("must be in [{}, {}]", lo, hi);
 }
 
+// Finds the first key that appears twice in one object while the parser runs, with its JSON
+// pointer: nlohmann keeps the last value silently, which would hide a mistake such as
+// {"epochs": 0, "epochs": 1}.
+struct DuplicateKeys {
+  struct Frame {
+    bool array = false;
+    std::size_t index = 0;
+    std::set<std::string> keys;
+    std::string key;  // the current member's key (objects)
+  };
+  std::vector<Frame> frames;
+  bool found = false;
+  std::string key;
+  std::string pointer;
+
+  std::string path() const {
+    std::string result;
+    for (const Frame& frame : frames) {
+      result += "/" + (frame.array ? std::to_string(frame.index) : pointer_escape(frame.key));
+    }
+    return result;
+  }
+
+  // A value (or a nested container) begins inside the innermost frame.
+  void enter_value() {
+    if (!frames.empty() && frames.back().array) ++frames.back().index;
+  }
+
+  bool see(int /*depth*/, nlohmann::ordered_json::parse_event_t event, const nlohmann::ordered_json& parsed) {
+    using Event = nlohmann::ordered_json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start: {
+        Frame frame;
+        frame.array = event == Event::array_start;
+        frames.push_back(frame);
+        break;
+      }
+      case Event::object_end:
+      case Event::array_end:
+        frames.pop_back();
+        enter_value();
+        break;
+      case Event::key: {
+        Frame& frame = frames.back();
+        frame.key = parsed.get<std::string>();
+        if (!frame.keys.insert(frame.key).second && !found) {
+          found = true;
+          key = frame.key;
+          pointer = path();
+        }
+        break;
+      }
+      case Event::value:
+        enter_value();
+        break;
+    }
+    return true;
+  }
+};
+
 }  // namespace
 
 nlohmann::ordered_json read_json_file(const std::filesystem::path& file) {
@@ -66,11 +129,29 @@ nlohmann::ordered_json read_json_file(const std::filesystem::path& file) {
   if (in.bad()) fail_at(name, "", "read error");
   const std::string text = buffer.str();
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) fail_at(name, "", "file is empty");
+  DuplicateKeys duplicates;
   try {
-    return nlohmann::ordered_json::parse(text, nullptr, true, /*ignore_comments=*/false);
+    nlohmann::ordered_json document = nlohmann::ordered_json::parse(
+        text,
+        [&duplicates](int depth, nlohmann::ordered_json::parse_event_t event, nlohmann::ordered_json& parsed) {
+          return duplicates.see(depth, event, parsed);
+        },
+        true, /*ignore_comments=*/false);
+    if (duplicates.found) {
+      fail_at(name, duplicates.pointer, "duplicate key \"" + duplicates.key + "\" (JSON keeps only one; remove the other)");
+    }
+    return document;
   } catch (const nlohmann::ordered_json::parse_error& error) {
     const std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
     fail_at(name, line_column(text, offset), "malformed JSON: " + parse_reason(error.what()));
+  } catch (const nlohmann::ordered_json::out_of_range& error) {
+    // A number too large for a double ("1e400"): nlohmann names the token but not its place.
+    const std::string reason = parse_reason(error.what());
+    const auto quote = reason.find('\'');
+    const std::string token = quote == std::string::npos ? "" : reason.substr(quote + 1, reason.rfind('\'') - quote - 1);
+    const auto at = token.empty() ? std::string::npos : text.find(token);
+    fail_at(name, at == std::string::npos ? "" : line_column(text, at),
+            "malformed JSON: number " + (token.empty() ? std::string() : token + " ") + "is too large");
   }
 }
 
@@ -142,12 +223,28 @@ double ObjectReader::number(const std::string& key, double lo, double hi, std::o
 int64_t ObjectReader::integer(const std::string& key, int64_t lo, int64_t hi, std::optional<int64_t> fallback) {
   const nlohmann::ordered_json* value = present(key, fallback.has_value());
   if (value == nullptr) return *fallback;
+  if (value->is_number_float() && std::isfinite(value->get<double>()) &&
+      std::floor(value->get<double>()) == value->get<double>() && std::abs(value->get<double>()) >= 9.2e18) {
+    // An integer literal too large for 64 bits arrives as a double.
+    fail(key, "must be an integer " + (hi == std::numeric_limits<int64_t>::max() ? fmt::format(">= {}", lo) : fmt::format("in [{}, {}]", lo, hi)) +
+                  " (got " + short_dump(*value) + ")");
+  }
   if (!value->is_number_integer()) fail(key, "must be an integer (got " + short_dump(*value) + ")");
   const bool too_big = value->is_number_unsigned() &&
                        value->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   const int64_t number = too_big ? std::numeric_limits<int64_t>::max() : value->get<int64_t>();
-  if (too_big || number < lo || number > hi) {
-    fail(key, range_text(lo, hi) + " (got " + short_dump(*value) + ")");
+  if (too_big) fail(key, fmt::format("must be <= {} (got {})", hi, short_dump(*value)));
+  if (number < lo || number > hi) fail(key, range_text(lo, hi) + " (got " + short_dump(*value) + ")");
+  return number;
+}
+
+double ObjectReader::positive_number(const std::string& key, double hi, std::optional<double> fallback) {
+  const nlohmann::ordered_json* value = present(key, fallback.has_value());
+  if (value == nullptr) return *fallback;
+  if (!value->is_number()) fail(key, "must be a number (got " + type_name(*value) + ")");
+  const double number = value->get<double>();
+  if (!std::isfinite(number) || number <= 0 || number > hi) {
+    fail(key, fmt::format("must be > 0 and <= {} (got {})", hi, short_dump(*value)));
   }
   return number;
 }
@@ -157,6 +254,21 @@ bool ObjectReader::boolean(const std::string& key, std::optional<bool> fallback)
   if (value == nullptr) return *fallback;
   if (!value->is_boolean()) fail(key, "must be true or false (got " + type_name(*value) + ")");
   return value->get<bool>();
+}
+
+std::string ObjectReader::name(const std::string& key, std::optional<std::string> fallback) {
+  std::string value = string(key, std::move(fallback));
+  const std::string problem = name_problem(value);
+  if (!problem.empty()) fail(key, problem + " (got " + short_dump(nlohmann::ordered_json(value)) + ")");
+  return value;
+}
+
+std::string name_problem(const std::string& name) {
+  if (name.find_first_not_of(" \t") == std::string::npos) return "must not be blank";
+  for (const char c : name) {
+    if (std::iscntrl(static_cast<unsigned char>(c)) != 0) return "must not contain control characters";
+  }
+  return "";
 }
 
 void ObjectReader::fail(const std::string& key, const std::string& what) const {

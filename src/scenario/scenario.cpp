@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sizesel/core/criteria.hpp"
+#include "sizesel/core/error.hpp"
 #include "sizesel/core/metrics.hpp"
 #include "sizesel/scenario/decision_reader.hpp"
 #include "sizesel/scenario/json_reader.hpp"
@@ -21,8 +22,9 @@ DatasetSpec read_dataset(ObjectReader& reader, const std::filesystem::path& scen
   const std::string format = reader.choice("format", {"cifar10-bin", "idx"});
   spec.format = format == "idx" ? DatasetFormat::kIdx : DatasetFormat::kCifar10Bin;
   if (overrides.data_dir) {
-    (void)reader.optional("root");
-    spec.root = *overrides.data_dir;
+    if (reader.has("root")) (void)reader.string("root");  // still checked, though replaced
+    if (overrides.data_dir->empty()) throw InputError("--data-dir: needs a folder (got \"\")");
+    spec.root = std::filesystem::absolute(*overrides.data_dir);
   } else {
     const std::string root = reader.string("root");
     if (root.empty()) reader.fail("root", "must not be empty");
@@ -39,8 +41,7 @@ TrainingSpec read_training(ObjectReader& reader) {
   TrainingSpec spec;
   spec.epochs = reader.integer("epochs", 1, 100000, spec.epochs);
   spec.batch_size = reader.integer("batch_size", 1, 1 << 20, spec.batch_size);
-  spec.learning_rate = reader.number("learning_rate", 0, 100, spec.learning_rate);
-  if (spec.learning_rate <= 0) reader.fail("learning_rate", "must be > 0 (got 0)");
+  spec.learning_rate = reader.positive_number("learning_rate", 100, spec.learning_rate);
   spec.momentum = reader.number("momentum", 0, 0.999999, spec.momentum);
   spec.weight_decay = reader.number("weight_decay", 0, 1, spec.weight_decay);
   const std::string schedule =
@@ -74,8 +75,7 @@ std::vector<int64_t> read_stages(ObjectReader& reader) {
 }
 
 CandidateSpec read_candidate(ObjectReader& reader) {
-  const std::string name = reader.string("name");
-  if (name.empty()) reader.fail("name", "must not be empty");
+  const std::string name = reader.name("name");
   CandidateSpec spec;
   if (reader.has("preset")) {
     const std::string preset = reader.string("preset");
@@ -98,7 +98,7 @@ CandidateSpec read_candidate(ObjectReader& reader) {
                                                                                     : BlockType::kBottleneck;
     spec.stages = read_stages(reader);
     spec.width = reader.integer("width", 1, 4096, 16);
-    spec.max_width = reader.integer("max_width", 1, 65536, 512);
+    spec.max_width = reader.integer("max_width", 1, 65536, std::max<int64_t>(512, spec.width));
     if (spec.max_width < spec.width) {
       reader.fail("max_width", "must be >= width (" + std::to_string(spec.width) + ") (got " +
                                    std::to_string(spec.max_width) + ")");
@@ -147,8 +147,9 @@ bool is_fraction(const std::string& name) {
   return false;
 }
 
+// Every metric and criterion is >= 0; fractions lie in [0, 1].
 std::pair<double, double> limit_range(const std::string& metric) {
-  return is_fraction(metric) ? std::pair<double, double>{0.0, 1.0} : std::pair<double, double>{-kDoubleMax, kDoubleMax};
+  return is_fraction(metric) ? std::pair<double, double>{0.0, 1.0} : std::pair<double, double>{0.0, kDoubleMax};
 }
 
 void read_decision(ObjectReader& reader, Scenario& scenario) {
@@ -181,7 +182,7 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
 
   Scenario scenario;
   scenario.file = file;
-  scenario.name = root.string("name", file.stem().string());
+  scenario.name = root.name("name", file.stem().string());
 
   ObjectReader dataset(root.require("dataset"), name, root.pointer("dataset"),
                        {"format", "root", "train_limit", "test_limit"});
@@ -198,8 +199,7 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
 
   if (const auto* deployment = root.optional("deployment")) {
     ObjectReader reader(*deployment, name, root.pointer("deployment"), {"target_rate", "batch_size"});
-    scenario.deployment.target_rate = reader.number("target_rate", 0, 1e12, scenario.deployment.target_rate);
-    if (scenario.deployment.target_rate <= 0) reader.fail("target_rate", "must be > 0 (got 0)");
+    scenario.deployment.target_rate = reader.positive_number("target_rate", 1e12, scenario.deployment.target_rate);
     scenario.deployment.batch_size = reader.integer("batch_size", 1, 1 << 16, scenario.deployment.batch_size);
   }
 

@@ -120,8 +120,7 @@ void read_json_options(ObjectReader& root, const nlohmann::ordered_json& list, T
   std::set<std::string> names;
   for (std::size_t i = 0; i < list.size(); ++i) {
     ObjectReader reader(list[i], root.file(), root.pointer("options") + "/" + std::to_string(i), keys);
-    const std::string name = reader.string("name");
-    if (name.empty()) reader.fail("name", "must not be empty");
+    const std::string name = reader.name("name");
     if (!names.insert(name).second) reader.fail("name", "duplicate option name \"" + name + "\"");
     std::vector<double> values;
     for (const auto& criterion : criteria) values.push_back(json_cell(reader, criterion, table.levels));
@@ -168,7 +167,9 @@ void read_csv_options(const std::filesystem::path& csv, TableFile& table, bool d
     }
   } else {
     for (std::size_t c = 1; c < header.size(); ++c) {
-      if (header[c].empty()) throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), "a criterion needs a name"));
+      if (const std::string problem = name_problem(header[c]); !problem.empty()) {
+        throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), "a criterion's name " + problem));
+      }
       Criterion criterion;
       criterion.name = header[c];
       criteria.push_back(criterion);
@@ -181,7 +182,9 @@ void read_csv_options(const std::filesystem::path& csv, TableFile& table, bool d
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     const std::string where = fmt::format("row {}", r + 1);
-    if (row[0].empty()) throw InputError(located_message(file, where + ", column name", "must not be empty"));
+    if (const std::string problem = name_problem(row[0]); !problem.empty()) {
+      throw InputError(located_message(file, where + ", column name", problem));
+    }
     if (!names.insert(row[0]).second) {
       throw InputError(located_message(file, where + ", column name", "duplicate option name \"" + row[0] + "\""));
     }
@@ -287,7 +290,7 @@ TableFile load_table(const std::filesystem::path& file, const TableOverrides& ov
                      "options"});
   table.file = file;
   table.options_file = file;
-  table.name = root.string("name", file.stem().string());
+  table.name = root.name("name", file.stem().string());
   (void)root.string("description", "");
   DecisionProblem& problem = table.problem;
   problem.mode = read_mode(root, "mode");

@@ -111,6 +111,25 @@ TEST_CASE("the --data-dir override replaces the scenario's dataset root", "[scen
   sizesel::ScenarioOverrides overrides;
   overrides.data_dir = fs::path("/elsewhere/cifar");
   CHECK(load_scenario(file.path(), overrides).dataset.root == fs::path("/elsewhere/cifar"));
+  overrides.data_dir = fs::path("relative/cifar");  // resolved against the current folder
+  CHECK(load_scenario(file.path(), overrides).dataset.root == fs::current_path() / "relative/cifar");
+  overrides.data_dir = fs::path();
+  CHECK_THROWS_WITH(load_scenario(file.path(), overrides), Catch::Contains("--data-dir: needs a folder"));
+}
+
+TEST_CASE("a width above 512 raises the default channel cap with it", "[scenario]") {
+  TempScenario file(valid_with(R"("width": 8)", R"("width": 1024)"));
+  CHECK(load_scenario(file.path()).candidates[1].max_width == 1024);
+}
+
+TEST_CASE("the decision section sets the mode, the normalisation and reference ranges", "[scenario]") {
+  TempScenario file(valid_with(R"("name": "t")", R"("name": "t", "decision": {"mode": "mixture", "normalization": "reference",
+      "reference": {"P": {"worst": 0.5, "best": 1}, "C": {"worst": 10, "best": 1}, "E": {"worst": 100, "best": 2},
+                    "R": {"worst": 0, "best": 1}, "M": {"worst": 3600, "best": 0}}})"));
+  const auto scenario = load_scenario(file.path());
+  CHECK(scenario.mode == sizesel::DecisionMode::kMixture);
+  CHECK(scenario.normalization == sizesel::Normalization::kReference);
+  CHECK(scenario.references.at("C").worst == 10);
 }
 
 TEST_CASE("every file in configs/ is a valid scenario or a valid table", "[scenario]") {
@@ -159,9 +178,34 @@ TEST_CASE("each kind of mistake is reported with the file, the JSON pointer and 
       {R"("format": "idx")", R"("format": "png")", "/dataset/format: must be one of cifar10-bin, idx (got \"png\")"},
       {R"("target_rate": 100)", R"("target_rate": 0)", "/deployment/target_rate: must be > 0"},
       {R"("train_limit": 100)", R"("train_limit": -5)", "/dataset/train_limit: must be >= 0 (got -5)"},
+      {R"("epochs": 1)", R"("epochs": 0, "epochs": 1)", "/training/epochs: duplicate key \"epochs\""},
+      {R"({"name": "a", "preset": "resnet8"})", R"({"name": "a", "name": "z", "preset": "resnet8"})",
+       "/candidates/0/name: duplicate key \"name\""},
+      {R"("epochs": 1)", R"("epochs": 1e400)", "malformed JSON: number 1e400 is too large"},
+      {R"("epochs": 1)", R"("epochs": 99999999999999999999999)", "/training/epochs: must be an integer in [1, 100000]"},
+      {R"("batch_size": 32)", R"("batch_size": 32, "seed": 9223372036854775808)",
+       "/training/seed: must be <= 9223372036854775807"},
+      {R"("target_rate": 100)", R"("target_rate": -5)", "/deployment/target_rate: must be > 0 and <= 1000000000000 (got -5)"},
+      {R"("batch_size": 32)", R"("batch_size": 32, "learning_rate": 0)", "/training/learning_rate: must be > 0 and <= 100"},
+      {R"({"name": "a", "preset": "resnet8"})", R"({"name": "  ", "preset": "resnet8"})",
+       "/candidates/0/name: must not be blank"},
+      {R"({"name": "a", "preset": "resnet8"})", R"({"name": "a\tb", "preset": "resnet8"})",
+       "/candidates/0/name: must not contain control characters"},
+      {R"("accuracy": 0.5})", R"("accuracy": 0.5, "latency_ms_p50": 30})",
+       "/constraints/min/latency_ms_p50: minimum 30 exceeds the maximum 20"},
+      {R"("max": {"latency_ms_p50": 20, "C": 4})", R"("max": {"devices": -1})",
+       "/constraints/max/devices: must be >= 0 (got -1)"},
+      {R"("max": {"latency_ms_p50": 20, "C": 4})", R"("per_option": {"max": {"latency_ms_p50": 20}})", ""},
+      {R"("name": "t")", R"("name": "t", "decision": {"mode": "mixture", "normalization": "reference"})",
+       "/decision/reference/P: is required by \"normalization\": \"reference\""},
   };
   for (const auto& c : cases) {
     INFO(c.to);
+    if (c.expected.empty()) {  // a valid variant
+      TempScenario file(valid_with(c.from, c.to));
+      CHECK_NOTHROW(load_scenario(file.path()));
+      continue;
+    }
     CHECK_THAT(error_of(valid_with(c.from, c.to)), Catch::Contains(c.expected));
   }
   CHECK_THAT(error_of(valid_with(R"("batch_size": 32)", R"("batch_size": 32, "device": "tpu")")),

@@ -41,10 +41,14 @@ class ObjectReader {
   /// A finite number in [lo, hi].
   [[nodiscard]] double number(const std::string& key, double lo, double hi,
                               std::optional<double> fallback = {});
+  /// A finite number in (0, hi].
+  [[nodiscard]] double positive_number(const std::string& key, double hi, std::optional<double> fallback = {});
   /// An integer in [lo, hi].
   [[nodiscard]] int64_t integer(const std::string& key, int64_t lo, int64_t hi,
                                 std::optional<int64_t> fallback = {});
   [[nodiscard]] bool boolean(const std::string& key, std::optional<bool> fallback = {});
+  /// A name: a string that is not blank and holds no control characters (see name_problem).
+  [[nodiscard]] std::string name(const std::string& key, std::optional<std::string> fallback = {});
 
   /// Throws InputError located at `key` with message `what`.
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
@@ -58,6 +62,10 @@ class ObjectReader {
   std::string file_;
   std::string pointer_;
 };
+
+/// What is wrong with `name` as the name of a candidate, option or table ("must not be blank",
+/// "must not contain control characters"), or "" when nothing is.
+[[nodiscard]] std::string name_problem(const std::string& name);
 
 /// Throws InputError "FILE: POINTER: WHAT".
 [[noreturn]] void fail_at(const std::string& file, const std::string& pointer, const std::string& what);
