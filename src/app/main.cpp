@@ -86,6 +86,10 @@ int main(int argc, char** argv) {
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
                 "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
 
+  if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "recommend" && std::string(argv[1]) != "solve") {
+    std::cerr << "sizesel: error: unknown subcommand \"" << argv[1] << "\" (subcommands: recommend, solve; see sizesel --help)\n";
+    return kExitInputError;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -15,6 +15,12 @@
 #include "sizesel/ml/runtime.hpp"
 
 namespace sizesel {
+namespace {
+
+/// A test accuracy within this of 1/classes counts as chance level.
+constexpr double kChanceMargin = 0.02;
+
+}  // namespace
 
 DecisionProblem decision_problem(const Scenario& scenario, std::vector<CandidateResult>& candidates) {
   DecisionProblem problem;
@@ -66,7 +72,13 @@ RunReport run_recommend(const Scenario& scenario, std::ostream* log) {
   info.target_rate = scenario.deployment.target_rate;
   info.deployment_batch = scenario.deployment.batch_size;
 
-  const Dataset dataset = load_dataset(scenario.dataset);
+  const Dataset dataset = [&] {
+    try {
+      return load_dataset(scenario.dataset);
+    } catch (const DataError& error) {
+      throw DataError(located_message(scenario.file.string(), "/dataset", error.what()));
+    }
+  }();
   info.dataset_format = to_string(scenario.dataset.format);
   info.dataset_root = scenario.dataset.root.string();
   info.train_images = dataset.train.images.size(0);
@@ -74,17 +86,28 @@ RunReport run_recommend(const Scenario& scenario, std::ostream* log) {
   info.num_classes = dataset.num_classes;
   info.input_shape = {dataset.channels, dataset.height, dataset.width};
   if (log != nullptr) {
-    fmt::print(*log, "sizesel: {}: {} training / {} test images, {} candidates, {} on {} threads\n", scenario.name,
+    fmt::print(*log, "sizesel: {}: {} training / {} test images, {} candidates, {}, threads: {}\n", scenario.name,
                info.train_images, info.test_images, scenario.candidates.size(), info.device, info.threads);
+    if (info.threads > available_cores()) {
+      fmt::print(*log, "sizesel: warning: {} threads on {} available cores: the threads compete, and every timing "
+                       "(latency, throughput, training time) comes out worse than the machine can do\n",
+                 info.threads, available_cores());
+    }
   }
 
   // Every architecture is built once before any training, so that an impossible one stops the
   // run at once as a scenario error rather than after hours of training.
   for (std::size_t i = 0; i < scenario.candidates.size(); ++i) {
+    const std::string where = "/candidates/" + std::to_string(i);
     try {
       (void)ResNet(scenario.candidates[i], dataset.channels, dataset.num_classes);
     } catch (const InputError& error) {
-      throw InputError(located_message(scenario.file.string(), "/candidates/" + std::to_string(i), error.what()));
+      throw InputError(located_message(scenario.file.string(), where, error.what()));
+    } catch (const c10::Error& error) {
+      throw InputError(located_message(scenario.file.string(), where,
+                                       std::string("cannot be built: libtorch: ") + error.what_without_backtrace()));
+    } catch (const std::bad_alloc&) {
+      throw InputError(located_message(scenario.file.string(), where, "cannot be built: out of memory"));
     }
   }
 
@@ -103,10 +126,17 @@ RunReport run_recommend(const Scenario& scenario, std::ostream* log) {
     try {
       const CandidateEvaluation evaluation = evaluate_candidate(spec, dataset, plan, on_epoch);
       result.metrics = evaluation.metrics;
+      const double chance = 1.0 / static_cast<double>(dataset.num_classes);
+      if (result.metrics->accuracy <= chance + kChanceMargin) {
+        result.warnings.push_back(fmt::format("test accuracy {:.4f} is at chance level ({:.4f} for {} classes): the "
+                                              "model learnt nothing (diverged, or too little training?)",
+                                              result.metrics->accuracy, chance, dataset.num_classes));
+      }
       if (log != nullptr) {
         fmt::print(*log, "[{}/{} {}] test accuracy {:.4f}, latency p50 {:.3f} ms, {:.0f} images/s at batch {}\n", i + 1,
                    count, spec.name, result.metrics->accuracy, result.metrics->latency_ms_p50,
                    result.metrics->throughput, scenario.deployment.batch_size);
+        for (const auto& warning : result.warnings) fmt::print(*log, "[{}/{} {}] warning: {}\n", i + 1, count, spec.name, warning);
       }
     } catch (const TrainingError& error) {
       result.failure = error.what();

@@ -62,6 +62,7 @@ nlohmann::json json_report(const RunReport& report) {
     entry["architecture"] = architecture_json(candidate.spec);
     entry["trained"] = candidate.metrics.has_value();
     entry["failure"] = candidate.failure.empty() ? nlohmann::json() : nlohmann::json(candidate.failure);
+    entry["warnings"] = candidate.warnings;
     entry["metrics"] = candidate.metrics ? metrics_json(*candidate.metrics) : nlohmann::json();
     json["candidates"].push_back(entry);
   }

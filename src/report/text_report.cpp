@@ -40,6 +40,7 @@ void write_measurements(const RunReport& report, std::ostream& out) {
   write_table(rows, out);
   for (const auto& candidate : report.candidates) {
     if (!candidate.metrics) out << "FAILED " << candidate.spec.name << ": " << candidate.failure << '\n';
+    for (const auto& warning : candidate.warnings) out << "WARNING " << candidate.spec.name << ": " << warning << '\n';
   }
 }
 
@@ -52,7 +53,7 @@ void write_text_report(const RunReport& report, std::ostream& out) {
   for (int64_t d : info.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
   out << fmt::format("dataset: {} at {}: {} training / {} test images, {} classes, {}\n", info.dataset_format,
                      info.dataset_root, info.train_images, info.test_images, info.num_classes, shape);
-  out << fmt::format("run: {}, {} threads, libtorch {}, GLPK {}, {:.1f} s; target {} images/s\n\n", info.device,
+  out << fmt::format("run: {}, threads: {}, libtorch {}, GLPK {}, {:.1f} s; target {} images/s\n\n", info.device,
                      info.threads, info.torch_version, info.glpk_version, info.wall_seconds,
                      short_number(info.target_rate));
   write_measurements(report, out);

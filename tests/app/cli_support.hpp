@@ -50,11 +50,12 @@ inline std::string read_file(const fs::path& path) {
 }
 
 // Runs the real binary with `args`, capturing stdout, stderr and the exit code.
-inline Run sizesel(const TempDir& dir, const std::string& args) {
+// `prefix` runs first in the same shell (a ulimit, say).
+inline Run sizesel(const TempDir& dir, const std::string& args, const std::string& prefix = "") {
   const fs::path out = dir.path() / "stdout.txt";
   const fs::path err = dir.path() / "stderr.txt";
   const std::string command =
-      std::string("'") + SIZESEL_BINARY + "' " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
+      prefix + "'" + SIZESEL_BINARY + "' " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
   const int status = std::system(command.c_str());
   Run run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

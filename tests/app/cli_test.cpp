@@ -144,9 +144,13 @@ TEST_CASE("a missing dataset exits 2 naming the file, and usage errors exit 1", 
   const auto scenario = dir.write("s.json", tiny_scenario("{}", (dir.path() / "nowhere").string()));
   const Run missing = sizesel(dir, "recommend '" + scenario.string() + "'");
   CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains(scenario.string() + ": /dataset: "));  // the scenario's field first
   CHECK_THAT(missing.err, Catch::Contains("nowhere"));
   CHECK_THAT(missing.err, Catch::Contains("not found"));
-  CHECK(sizesel(dir, "recommend").exit_code == 1);
+  const Run usage = sizesel(dir, "recommend");
+  CHECK(usage.exit_code == 1);
+  CHECK_THAT(usage.err, Catch::StartsWith("sizesel: error: "));
+  CHECK(usage.err.find('\n') == usage.err.size() - 1);
   const Run unwritable = sizesel(dir, "recommend '" + scenario.string() + "' -o '" + (dir.path() / "no/such/dir/r.json").string() + "'");
   CHECK(unwritable.exit_code == 1);
   CHECK_THAT(unwritable.err, Catch::Contains("r.json: --output cannot be written"));
@@ -192,4 +196,19 @@ TEST_CASE("device cuda on a CPU-only libtorch exits 2 naming the field and the b
   CHECK(run.exit_code == 2);
   CHECK_THAT(run.err, Catch::Contains(scenario.string() + ": /training/device: device \"cuda\": this sizesel was built"));
   CHECK(run.out.empty());
+}
+
+TEST_CASE("an architecture too large to build is a scenario error naming the candidate, not a stack trace", "[cli]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  std::string text = tiny_scenario("{}");
+  text.replace(text.find(R"({"name": "mini")"), 15,
+               R"({"name": "huge", "stages": [1, 1, 1], "width": 4096, "max_width": 65536}, {"name": "mini")");
+  const auto scenario = dir.write("s.json", text);
+  // 16384-channel 3x3 convolutions need about 10 GB; a 4 GB address-space limit makes that fail at once.
+  const Run run = sizesel(dir, "recommend '" + scenario.string() + "' -q", "ulimit -v 4000000; ");
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains(scenario.string() + ": /candidates/1: cannot be built"));
+  CHECK(run.err.find("frame #") == std::string::npos);
+  CHECK(run.err.find('\n') == run.err.size() - 1);
 }

@@ -22,6 +22,7 @@ struct CandidateResult {
   CandidateSpec spec;
   std::optional<Metrics> metrics;     ///< absent when training or measuring failed
   std::string failure;                ///< why it failed; empty when it did not
+  std::vector<std::string> warnings;  ///< doubts about a trained candidate (accuracy at chance level)
   std::optional<std::size_t> row;     ///< its row in the decision table, when it has metrics
 };
 
