@@ -212,3 +212,26 @@ TEST_CASE("an architecture too large to build is a scenario error naming the can
   CHECK(run.err.find("frame #") == std::string::npos);
   CHECK(run.err.find('\n') == run.err.size() - 1);
 }
+
+TEST_CASE("recommend in mixture mode shares the load among trained candidates with the same decision core",
+          "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  std::string text = tiny_scenario(R"({"max": {"devices": 2}, "per_option": {"max": {"latency_ms_p50": 1000}}})");
+  text.replace(text.find(R"("name": "tiny",)"), 15, R"("name": "tiny", "decision": {"mode": "mixture", "normalization": "vector"},)");
+  const auto scenario = dir.write("s.json", text);
+  const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --format json -q");
+  INFO(run.err);
+  REQUIRE((run.exit_code == 0 || run.exit_code == 3));
+  const auto json = nlohmann::json::parse(run.out);
+  CHECK(json["mode"] == "mixture");
+  CHECK(json["normalization"] == "vector");
+  CHECK(json["constraints"][1]["scope"] == "option");
+  if (run.exit_code == 0) {
+    double total = 0;
+    for (const auto& candidate : json["candidates"]) total += candidate["share"].get<double>();
+    CHECK(total == Approx(1.0));
+    CHECK(json["mixture"]["constraints"][0]["constraint"] == "devices <= 2");
+    CHECK(json["stability"]["weights"].size() == 5);
+  }
+}

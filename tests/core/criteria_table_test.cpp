@@ -77,3 +77,42 @@ TEST_CASE("every metric name resolves to its field", "[core]") {
   for (const auto& info : metric_infos()) CHECK_NOTHROW(metric_value(m, info.name));
   CHECK_THROWS_AS(metric_value(m, "speed"), std::out_of_range);
 }
+
+TEST_CASE("vector normalisation divides by the column's Euclidean norm and counts a cost as 1 minus that", "[core]") {
+  const auto normalized = normalize(two_criteria({{3, 6}, {4, 8}}), Normalization::kVector);
+  CHECK(normalized.values[0][0] == Approx(3.0 / 5));
+  CHECK(normalized.values[1][0] == Approx(4.0 / 5));
+  CHECK(normalized.values[0][1] == Approx(1 - 6.0 / 10));
+  CHECK(normalized.values[1][1] == Approx(1 - 8.0 / 10));
+  const auto zero = normalize(two_criteria({{0, 1}, {0, 2}}), Normalization::kVector);
+  CHECK(zero.values[0][0] == 1.0);  // an all-zero column does not discriminate
+  CHECK_THROWS_WITH(normalize(two_criteria({{-1, 1}}), Normalization::kVector),
+                    Catch::Contains("vector normalisation needs values >= 0 (got -1)"));
+}
+
+TEST_CASE("reference normalisation maps worst to 0 and best to 1, linearly and unclamped", "[core]") {
+  CriteriaTable table = two_criteria({{95, 5}, {100, 120}});
+  table.criteria[0].reference = ReferenceRange{90, 100};
+  table.criteria[1].reference = ReferenceRange{100, 0};
+  const auto normalized = normalize(table, Normalization::kReference);
+  CHECK(normalized.values[0][0] == Approx(0.5));
+  CHECK(normalized.values[1][0] == Approx(1.0));
+  CHECK(normalized.values[0][1] == Approx(0.95));
+  CHECK(normalized.values[1][1] == Approx(-0.2));  // 120 GPUs: beyond the worst
+  table.criteria[1].reference = ReferenceRange{0, 100};  // points the wrong way for a cost
+  CHECK_THROWS_WITH(normalize(table, Normalization::kReference), Catch::Contains("must be smaller than worst"));
+  table.criteria[1].reference.reset();
+  CHECK_THROWS_WITH(normalize(table, Normalization::kReference), Catch::Contains("needs its reference range"));
+}
+
+TEST_CASE("raw normalisation keeps values and subtracts a cost", "[core]") {
+  const auto normalized = normalize(two_criteria({{95, 5}, {97, 10}}), Normalization::kRaw);
+  CHECK(normalized.values[0] == std::vector<double>{95, -5});
+  CHECK(normalized.values[1] == std::vector<double>{97, -10});
+}
+
+TEST_CASE("a table with a repeated option or criterion name is rejected", "[core]") {
+  CriteriaTable table = two_criteria({{1, 2}, {3, 4}});
+  table.options[1] = table.options[0];
+  CHECK_THROWS_WITH(normalize(table, Normalization::kMinMax), Catch::Contains("listed twice"));
+}
