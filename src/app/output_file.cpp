@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 
 #include "sizesel/core/error.hpp"
 
@@ -84,6 +85,14 @@ void write_output(const fs::path& path, const std::string& text) {
     return;
   }
   replace_atomically(path, text);
+}
+
+void deliver(const std::optional<fs::path>& output, const std::string& text) {
+  if (output) {
+    write_output(*output, text);
+  } else {
+    std::cout << text << std::flush;
+  }
 }
 
 }  // namespace sizesel

@@ -24,11 +24,7 @@ int run_recommend_command(const CliOptions& options) {
   } else {
     write_text_report(report, rendered);
   }
-  if (options.output) {
-    write_output(*options.output, rendered.str());
-  } else {
-    std::cout << rendered.str() << std::flush;
-  }
+  deliver(options.output, rendered.str());
 
   if (!report.recommendation) {
     throw TrainingError(scenario.file.string() + ": every candidate failed; see the report for the reasons");

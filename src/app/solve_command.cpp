@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <iostream>
 #include <sstream>
 
 #include "sizesel/app/output_file.hpp"
@@ -98,11 +97,7 @@ int run_solve_command(const CliOptions& options) {
   } else {
     write_table_text_report(report, rendered);
   }
-  if (options.output) {
-    write_output(*options.output, rendered.str());
-  } else {
-    std::cout << rendered.str() << std::flush;
-  }
+  deliver(options.output, rendered.str());
   return report.recommendation.selection.recommended ? kExitRecommended : kExitInfeasible;
 }
 

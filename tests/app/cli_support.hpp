@@ -6,9 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
+
+#include "support/temp_dir.hpp"
 
 namespace cli_support {
 
@@ -20,27 +21,7 @@ struct Run {
   std::string err;
 };
 
-// A fresh temporary folder, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device device;
-    path_ = fs::temp_directory_path() / ("sizesel-cli-" + std::to_string(device()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return path_ / name;
-  }
-
- private:
-  fs::path path_;
-};
+using TempDir = test_support::TempDir;
 
 inline std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

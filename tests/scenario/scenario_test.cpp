@@ -3,12 +3,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "sizesel/core/error.hpp"
 #include "sizesel/scenario/scenario.hpp"
 #include "sizesel/scenario/table_file.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using sizesel::InputError;
@@ -16,25 +16,15 @@ using sizesel::load_scenario;
 
 namespace {
 
-// A scenario file written to a fresh temporary folder, removed afterwards.
+// A scenario file s.json in a fresh temporary folder.
 class TempScenario {
  public:
-  explicit TempScenario(const std::string& text) {
-    std::random_device device;
-    dir_ = fs::temp_directory_path() / ("sizesel-scenario-" + std::to_string(device()));
-    fs::create_directories(dir_);
-    path_ = dir_ / "s.json";
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempScenario() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  explicit TempScenario(const std::string& text) : path_(dir_.write("s.json", text)) {}
   const fs::path& path() const { return path_; }
-  const fs::path& dir() const { return dir_; }
+  const fs::path& dir() const { return dir_.path(); }
 
  private:
-  fs::path dir_;
+  test_support::TempDir dir_;
   fs::path path_;
 };
 

@@ -3,37 +3,18 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "sizesel/core/error.hpp"
 #include "sizesel/scenario/table_file.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace sizesel;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device device;
-    dir_ = fs::temp_directory_path() / ("sizesel-table-" + std::to_string(device()));
-    fs::create_directories(dir_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-
- private:
-  fs::path dir_;
-};
+using test_support::TempDir;
 
 const char* kTable = R"({
   "name": "t",

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,8 @@ void check_output_path(const std::filesystem::path& path, const std::vector<std:
 /// points to is replaced and the link kept. Anything else that exists (/dev/null, a FIFO,
 /// /dev/stdout) is written to directly. Throws Error naming the path when it cannot be written.
 void write_output(const std::filesystem::path& path, const std::string& text);
+
+/// Prints `text` on stdout, or writes it with write_output() when `output` is given.
+void deliver(const std::optional<std::filesystem::path>& output, const std::string& text);
 
 }  // namespace sizesel
