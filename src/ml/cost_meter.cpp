@@ -59,12 +59,14 @@ ServingCost measure_serving_cost(ResNet& model, int64_t channels, int64_t height
   cost.latency_ms_p50 = nearest_rank(latencies, 0.5);
   cost.latency_ms_p90 = nearest_rank(latencies, 0.9);
 
-  double seconds = 0;
+  // The median pass, not the mean: one pass stalled by another process on a shared machine
+  // would otherwise lower the throughput, and so raise `devices`, for every later decision.
+  std::vector<double> passes;
   reset_tracked_peak();
   const int64_t baseline = tracked_bytes();
-  for (int64_t i = 0; i < spec.throughput_runs; ++i) seconds += timed_forward(model, batch, device);
+  for (int64_t i = 0; i < spec.throughput_runs; ++i) passes.push_back(timed_forward(model, batch, device));
   const int64_t extra = tracked_peak_bytes() - baseline;
-  cost.throughput = static_cast<double>(batch_size * spec.throughput_runs) / seconds;
+  cost.throughput = static_cast<double>(batch_size) / nearest_rank(passes, 0.5);
   cost.inference_memory_mib = static_cast<double>(state_bytes(model) + batch.nbytes() + std::max<int64_t>(extra, 0)) / kMiB;
   return cost;
 }

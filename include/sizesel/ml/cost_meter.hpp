@@ -26,7 +26,8 @@ struct ServingCost {
 /// Times `model` in eval mode under InferenceMode on synthetic inputs of shape
 /// [batch, channels, height, width] (timings of dense convolutions do not depend on pixel values):
 /// spec.warmup_runs untimed runs, then spec.latency_runs batch-1 runs and spec.throughput_runs
-/// runs at `batch_size`. Memory is counted by the tracked CPU allocator (install_memory_tracker).
+/// runs at `batch_size`; throughput is batch_size over the median of those runs. Memory is counted
+/// by the tracked CPU allocator (install_memory_tracker).
 [[nodiscard]] ServingCost measure_serving_cost(ResNet& model, int64_t channels, int64_t height, int64_t width,
                                                int64_t batch_size, const MeasurementSpec& spec,
                                                torch::Device device);
