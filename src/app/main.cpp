@@ -1,6 +1,7 @@
 // sizesel's entry point: parses the command line, runs a subcommand, maps errors to exit codes.
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
 
@@ -62,7 +63,14 @@ int main(int argc, char** argv) {
   add_output_options(*recommend, format, options);
   recommend->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
   recommend->add_option("--threads", options.threads, "Intra-op threads, replacing training.threads (0 = all cores)")
-      ->check(CLI::Range(0, 1024));
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            int value = -1;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            const bool ok = ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= 1024;
+            return ok ? std::string() : "must be an integer from 0 to 1024 (got " + text + ")";
+          },
+          "0..1024"));
   recommend->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
   recommend->footer(std::string(kExitCodes) + "\nExample: sizesel recommend configs/quickstart.json --format json -o result.json");
 

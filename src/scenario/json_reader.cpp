@@ -286,6 +286,14 @@ std::string short_dump(const nlohmann::ordered_json& value) {
 }
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  // A word that starts a candidate ("acc" for "accuracy") means that one, however far apart.
+  if (word.size() >= 3) {
+    std::string prefixed;
+    for (const auto& candidate : candidates) {
+      if (candidate.rfind(word, 0) == 0 && (prefixed.empty() || candidate.size() < prefixed.size())) prefixed = candidate;
+    }
+    if (!prefixed.empty()) return prefixed;
+  }
   std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const auto& candidate : candidates) {

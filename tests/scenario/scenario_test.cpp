@@ -156,6 +156,7 @@ TEST_CASE("each kind of mistake is reported with the file, the JSON pointer and 
       {R"("name": "t")", R"("name": "t", "wieghts2": 1)", "/wieghts2: unknown key"},
       {R"("accuracy": 0.5)", R"("accuracy": 95)", "/constraints/min/accuracy: must be in [0, 1] (got 95)"},
       {R"("accuracy": 0.5)", R"("acuracy": 0.5)", "/constraints/min/acuracy: unknown key; did you mean \"accuracy\"?"},
+      {R"("accuracy": 0.5)", R"("acc": 0.5)", "/constraints/min/acc: unknown key; did you mean \"accuracy\"?"},
       {R"("P": 1, "C": 0.5)", R"("P": -1)", "/weights/P: must be in [0, 1000000] (got -1)"},
       {R"("P": 1, "C": 0.5)", R"("P": 0)", "/weights: at least one weight must be > 0"},
       {R"("P": 1, "C": 0.5)", R"("P": 1, "X": 1)", "/weights/X: unknown key"},
