@@ -44,72 +44,141 @@ std::string winner_text(const DecisionProblem& problem, const std::optional<std:
   return problem.table.options[*winner];
 }
 
+void write_weights(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                   std::ostream& out) {
+  std::string weights;
+  for (std::size_t k = 0; k < recommendation.groups.size(); ++k) {
+    weights += fmt::format("{}{} {}", k > 0 ? ", " : "", recommendation.groups[k].name,
+                           short_number(recommendation.weights[k]));
+  }
+  out << "weights: " << weights << "; score = sum of weight x normalised criterion; "
+      << (recommendation.mode == DecisionMode::kSingle ? "one " + noun + " chosen by a GLPK MIP"
+                                                       : "shares chosen by a GLPK LP")
+      << '\n';
+  for (const auto& group : recommendation.groups) {
+    if (!group.description.empty()) out << "  " << group.name << ": " << group.description << '\n';
+  }
+  (void)problem;
+}
+
+/// Whether every criterion is one column of its own (a table given by hand).
+bool one_column_each(const Recommendation& recommendation) {
+  for (const auto& group : recommendation.groups) {
+    if (group.parts.size() != 1 || group.parts[0].column != group.name) return false;
+  }
+  return true;
+}
+
+std::string status_text(const Recommendation& recommendation, std::size_t i) {
+  const auto& selection = recommendation.selection;
+  const OptionResult& option = selection.options[i];
+  const double share = selection.mixture ? selection.mixture->shares[i] : 0.0;
+  if (selection.mixture && share > 0) return "share " + percent(share);
+  if (!selection.mixture && selection.recommended == i) return "RECOMMENDED";
+  if (option.feasible) return selection.mixture ? "feasible, unused" : "feasible";
+  std::string status = option.eligible && selection.mixture ? "alone breaks " : "excluded: ";
+  for (std::size_t k = 0; k < option.excluded_by.size(); ++k) {
+    status += (k > 0 ? "; " : "") + exclusion_text(option.excluded_by[k]);
+  }
+  return status;
+}
+
+std::string normalised_text(const Recommendation& recommendation, double value) {
+  const bool bounded = recommendation.normalization == Normalization::kMinMax ||
+                       recommendation.normalization == Normalization::kVector;
+  return bounded ? fmt::format("{:.2f}", value) : short_number(value);
+}
+
+std::string column_header(const Criterion& criterion, const std::string& prefix) {
+  return fmt::format("{}{} {}{}", prefix, criterion.name, to_string(criterion.direction),
+                     criterion.unit.empty() ? "" : " " + criterion.unit);
+}
+
+/// Criteria that combine several columns: their values, then every column raw -> normalised.
+void write_grouped_criteria(const DecisionProblem& problem, const Recommendation& recommendation,
+                            const std::string& noun, std::ostream& out) {
+  const auto& table = problem.table;
+  out << fmt::format("Criteria (each the sub-weighted mean of its normalised sub-criteria, normalised by {})\n",
+                     to_string(recommendation.normalization));
+  std::vector<std::string> header = {noun};
+  for (const auto& group : recommendation.groups) header.push_back(group.name);
+  header.push_back("score");
+  header.push_back("status");
+  std::vector<std::vector<std::string>> rows = {header};
+  for (std::size_t i = 0; i < table.options.size(); ++i) {
+    std::vector<std::string> row = {table.options[i]};
+    for (double value : recommendation.criterion_values[i]) row.push_back(normalised_text(recommendation, value));
+    row.push_back(fmt::format("{:.4f}", recommendation.selection.options[i].score));
+    row.push_back(status_text(recommendation, i));
+    rows.push_back(row);
+  }
+  write_table(rows, out);
+
+  out << "\nSub-criteria (raw -> normalised; sub-weight in brackets)\n";
+  std::vector<std::string> sub_header = {noun};
+  std::vector<std::pair<std::size_t, double>> columns;  // column index, sub-weight
+  for (const auto& group : recommendation.groups) {
+    for (const auto& part : group.parts) {
+      for (std::size_t j = 0; j < table.criteria.size(); ++j) {
+        if (table.criteria[j].name != part.column) continue;
+        columns.emplace_back(j, part.weight);
+        sub_header.push_back(column_header(table.criteria[j], group.name + ": ") + " [" + short_number(part.weight) + "]");
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> sub_rows = {sub_header};
+  for (std::size_t i = 0; i < table.options.size(); ++i) {
+    std::vector<std::string> row = {table.options[i]};
+    for (const auto& [j, weight] : columns) {
+      row.push_back(fmt::format("{} -> {}", short_number(table.values[i][j]),
+                                normalised_text(recommendation, recommendation.normalized.values[i][j])));
+    }
+    sub_rows.push_back(row);
+  }
+  write_table(sub_rows, out);
+}
+
 void write_criteria(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
                     std::ostream& out) {
+  if (!one_column_each(recommendation)) {
+    write_grouped_criteria(problem, recommendation, noun, out);
+    write_weights(problem, recommendation, noun, out);
+    return;
+  }
   const auto& table = problem.table;
-  const auto& selection = recommendation.selection;
   const bool bounded = recommendation.normalization == Normalization::kMinMax ||
                        recommendation.normalization == Normalization::kVector;
   out << fmt::format("Criteria (raw -> normalised by {}{})\n", to_string(recommendation.normalization),
                      bounded ? ", 1 = best" : "");
   std::vector<std::string> header = {noun};
-  for (const auto& criterion : table.criteria) {
-    header.push_back(fmt::format("{} {}{}", criterion.name, to_string(criterion.direction),
-                                 criterion.unit.empty() ? "" : " " + criterion.unit));
-  }
+  for (const auto& criterion : table.criteria) header.push_back(column_header(criterion, ""));
   header.push_back("score");
   header.push_back("status");
   std::vector<std::vector<std::string>> rows = {header};
   for (std::size_t i = 0; i < table.options.size(); ++i) {
-    const OptionResult& option = selection.options[i];
     std::vector<std::string> row = {table.options[i]};
     for (std::size_t j = 0; j < table.criteria.size(); ++j) {
       row.push_back(fmt::format("{} -> {}", short_number(table.values[i][j]),
-                                bounded ? fmt::format("{:.2f}", recommendation.normalized.values[i][j])
-                                        : short_number(recommendation.normalized.values[i][j])));
+                                normalised_text(recommendation, recommendation.normalized.values[i][j])));
     }
-    row.push_back(fmt::format("{:.4f}", option.score));
-    std::string status;
-    const double share = selection.mixture ? selection.mixture->shares[i] : 0.0;
-    if (selection.mixture && share > 0) {
-      status = "share " + percent(share);
-    } else if (!selection.mixture && selection.recommended == i) {
-      status = "RECOMMENDED";
-    } else if (option.feasible) {
-      status = selection.mixture ? "feasible, unused" : "feasible";
-    } else {
-      status = option.eligible && selection.mixture ? "alone breaks " : "excluded: ";
-      for (std::size_t k = 0; k < option.excluded_by.size(); ++k) {
-        status += (k > 0 ? "; " : "") + exclusion_text(option.excluded_by[k]);
-      }
-    }
-    row.push_back(status);
+    row.push_back(fmt::format("{:.4f}", recommendation.selection.options[i].score));
+    row.push_back(status_text(recommendation, i));
     rows.push_back(row);
   }
   write_table(rows, out);
-  std::string weights;
-  for (std::size_t j = 0; j < table.criteria.size(); ++j) {
-    weights += fmt::format("{}{} {}", j > 0 ? ", " : "", table.criteria[j].name, short_number(recommendation.weights[j]));
-  }
-  out << "weights: " << weights << "; score = sum of weight x normalised value; "
-      << (recommendation.mode == DecisionMode::kSingle ? "one " + noun + " chosen by a GLPK MIP"
-                                                       : "shares chosen by a GLPK LP")
-      << '\n';
-  for (const auto& criterion : table.criteria) {
-    if (!criterion.method.empty()) out << "  " << criterion.name << ": " << criterion.method << '\n';
-  }
+  write_weights(problem, recommendation, noun, out);
 }
 
 // Why the recommended option beats `other`: the weighted criterion differences, largest first.
 std::string advantage_text(const DecisionProblem& problem, const Recommendation& recommendation, std::size_t chosen,
                            std::size_t other) {
-  const auto& criteria = problem.table.criteria;
   std::vector<std::pair<double, std::string>> parts;
-  for (std::size_t j = 0; j < criteria.size(); ++j) {
-    const double delta = recommendation.weights[j] *
-                         (recommendation.normalized.values[chosen][j] - recommendation.normalized.values[other][j]);
-    if (std::fabs(delta) > 1e-12) parts.emplace_back(delta, criteria[j].name);
+  for (std::size_t k = 0; k < recommendation.groups.size(); ++k) {
+    const double delta = recommendation.weights[k] * (recommendation.criterion_values[chosen][k] -
+                                                      recommendation.criterion_values[other][k]);
+    if (std::fabs(delta) > 1e-12) parts.emplace_back(delta, recommendation.groups[k].name);
   }
+  (void)problem;
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return std::fabs(a.first) > std::fabs(b.first); });
   std::string text;
   for (const auto& [delta, name] : parts) text += fmt::format("{}{} {:+.3f}", text.empty() ? "" : ", ", name, delta);
@@ -206,7 +275,7 @@ void write_stability(const DecisionProblem& problem, const Recommendation& recom
   std::vector<std::vector<std::string>> rows = {
       {"criterion", "weight", "decision holds for", "below the range", "above the range"}};
   for (const auto& range : stability.ranges) {
-    rows.push_back({problem.table.criteria[range.criterion].name, short_number(range.weight),
+    rows.push_back({recommendation.groups[range.criterion].name, short_number(range.weight),
                     fmt::format("[{}, {}{}", weight_text(range.low), weight_text(range.high),
                                 std::isinf(range.high) ? ")" : "]"),
                     winner_text(problem, range.below, range.shares_below),
@@ -221,7 +290,7 @@ void write_stability(const DecisionProblem& problem, const Recommendation& recom
   const WeightRange& range = stability.ranges[flip.range];
   const auto& shares = flip.change < 0 ? range.shares_below : range.shares_above;
   out << fmt::format("Smallest change that alters the decision: {} {} -> {} ({:+.4g}{}): {} takes over\n",
-                     problem.table.criteria[range.criterion].name, short_number(range.weight), short_number(flip.to),
+                     recommendation.groups[range.criterion].name, short_number(range.weight), short_number(flip.to),
                      flip.change,
                      range.weight > 0 ? fmt::format(", {:+.1f}%", 100.0 * flip.change / range.weight) : "",
                      winner_text(problem, flip.winner, shares));
@@ -233,6 +302,15 @@ Json constraint_json(const Constraint& constraint) {
           {"kind", kind_name(constraint.kind)},
           {"limit", constraint.limit},
           {"scope", scope_name(constraint.scope)}};
+}
+
+Json column_json(const Criterion& criterion) {
+  return {{"name", criterion.name},
+          {"direction", to_string(criterion.direction)},
+          {"unit", criterion.unit},
+          {"method", criterion.method},
+          {"reference", criterion.reference ? Json{{"worst", criterion.reference->worst}, {"best", criterion.reference->best}}
+                                            : Json()}};
 }
 
 Json number_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(); }
@@ -255,7 +333,7 @@ Json stability_json(const DecisionProblem& problem, const Recommendation& recomm
   const Stability& stability = recommendation.stability;
   Json json = {{"weights", Json::array()}, {"smallest_flip", nullptr}};
   for (const auto& range : stability.ranges) {
-    json["weights"].push_back({{"criterion", problem.table.criteria[range.criterion].name},
+    json["weights"].push_back({{"criterion", recommendation.groups[range.criterion].name},
                                {"weight", range.weight},
                                {"low", range.low},
                                {"high", number_or_null(range.high)},
@@ -266,7 +344,7 @@ Json stability_json(const DecisionProblem& problem, const Recommendation& recomm
     const WeightFlip& flip = *stability.smallest_flip;
     const WeightRange& range = stability.ranges[flip.range];
     Json entry = winner_json(problem, flip.winner, flip.change < 0 ? range.shares_below : range.shares_above);
-    entry["criterion"] = problem.table.criteria[range.criterion].name;
+    entry["criterion"] = recommendation.groups[range.criterion].name;
     entry["from"] = range.weight;
     entry["to"] = flip.to;
     entry["change"] = flip.change;
@@ -314,19 +392,23 @@ Json decision_json(const DecisionProblem& problem, const Recommendation& recomme
   json["mode"] = to_string(recommendation.mode);
   json["normalization"] = to_string(recommendation.normalization);
 
+  json["columns"] = Json::array();
+  for (const auto& criterion : table.criteria) json["columns"].push_back(column_json(criterion));
   json["criteria"] = Json::array();
-  for (const auto& criterion : table.criteria) {
-    Json entry = {{"name", criterion.name},
-                  {"direction", to_string(criterion.direction)},
-                  {"unit", criterion.unit},
-                  {"method", criterion.method}};
-    entry["reference"] = criterion.reference
-                             ? Json{{"worst", criterion.reference->worst}, {"best", criterion.reference->best}}
-                             : Json();
+  const bool single_columns = one_column_each(recommendation);
+  for (std::size_t k = 0; k < recommendation.groups.size(); ++k) {
+    const CriterionGroup& group = recommendation.groups[k];
+    Json entry = single_columns ? column_json(table.criteria[k])
+                                : Json{{"name", group.name}, {"direction", "max"}, {"unit", ""},
+                                       {"method", group.description}, {"reference", nullptr}};
+    entry["parts"] = Json::array();
+    for (const auto& part : group.parts) entry["parts"].push_back({{"column", part.column}, {"weight", part.weight}});
     json["criteria"].push_back(entry);
   }
   json["weights"] = Json::object();
-  for (std::size_t j = 0; j < table.criteria.size(); ++j) json["weights"][table.criteria[j].name] = recommendation.weights[j];
+  for (std::size_t k = 0; k < recommendation.groups.size(); ++k) {
+    json["weights"][recommendation.groups[k].name] = recommendation.weights[k];
+  }
   json["constraints"] = Json::array();
   for (const auto& constraint : problem.constraints) json["constraints"].push_back(constraint_json(constraint));
 
@@ -349,6 +431,10 @@ Json decision_json(const DecisionProblem& problem, const Recommendation& recomme
     for (std::size_t j = 0; j < table.criteria.size(); ++j) {
       entry["criteria"][table.criteria[j].name] = table.values[i][j];
       entry["normalized"][table.criteria[j].name] = recommendation.normalized.values[i][j];
+    }
+    entry["criterion_values"] = Json::object();
+    for (std::size_t k = 0; k < recommendation.groups.size(); ++k) {
+      entry["criterion_values"][recommendation.groups[k].name] = recommendation.criterion_values[i][k];
     }
     entry["score"] = option.score;
     if (selection.mixture) entry["share"] = selection.mixture->shares[i];

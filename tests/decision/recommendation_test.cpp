@@ -214,3 +214,33 @@ TEST_CASE("an option no better anywhere and worse somewhere is dominated; the re
   for (std::size_t i = 0; i < 5; ++i) CHECK(result.dominated_by[i].empty());
   CHECK(result.dominated_by[5] == std::vector<std::size_t>{1});
 }
+
+TEST_CASE("a criterion made of sub-criteria is the sub-weighted mean of their normalised values", "[decision]") {
+  DecisionProblem problem;
+  problem.table.criteria = {{"acc", Direction::kMax, "", "", std::nullopt},
+                            {"f1", Direction::kMax, "", "", std::nullopt},
+                            {"gpus", Direction::kMin, "GPU", "", std::nullopt},
+                            {"unused", Direction::kMax, "", "", std::nullopt}};
+  problem.table.options = {"a", "b", "c"};
+  problem.table.values = {{0.9, 0.8, 4, 1}, {0.8, 0.9, 2, 0}, {0.7, 0.7, 1, 0}};
+  problem.groups = {{"P", "performance", {{"acc", 3}, {"f1", 1}}}, {"C", "cost", {{"gpus", 1}, {"unused", 0}}}};
+  problem.weights = {{"P", 1}, {"C", 0.5}};
+  const Recommendation result = decide(problem);
+  REQUIRE(result.groups.size() == 2);
+  // minmax: acc -> 1, 0.5, 0; f1 -> 0.5, 1, 0; gpus -> 0, 2/3, 1.
+  CHECK(result.criterion_values[0][0] == Approx((3 * 1.0 + 1 * 0.5) / 4));
+  CHECK(result.criterion_values[1][0] == Approx((3 * 0.5 + 1 * 1.0) / 4));
+  CHECK(result.criterion_values[1][1] == Approx(2.0 / 3));
+  CHECK(result.selection.options[1].score == Approx(0.625 + 0.5 * 2.0 / 3));
+  CHECK(result.weights == std::vector<double>{1, 0.5});
+  // "unused" has sub-weight 0, so a is not dominated for being better on it alone: nobody dominates anybody.
+  for (const auto& by : result.dominated_by) CHECK(by.empty());
+  CHECK(result.stability.ranges.size() == 2);
+
+  DecisionProblem unknown = problem;
+  unknown.groups[1].parts[0].column = "gpu";
+  CHECK_THROWS_WITH(decide(unknown), Catch::Contains("unknown column 'gpu'"));
+  DecisionProblem zero = problem;
+  zero.groups[0].parts = {{"acc", 0}};
+  CHECK_THROWS_WITH(decide(zero), Catch::Contains("criterion 'P': at least one sub-weight must be > 0"));
+}

@@ -17,10 +17,25 @@ enum class DecisionMode { kSingle, kMixture };
 /// "single" or "mixture".
 [[nodiscard]] std::string to_string(DecisionMode mode);
 
+/// A criterion made of several table columns (its sub-criteria): its normalised value is
+/// Σ_s w_s · n_s / Σ_s w_s over its columns' normalised values n_s, so it stays on their scale.
+struct CriterionGroup {
+  std::string name;         ///< "R"
+  std::string description;  ///< one sentence
+  struct Part {
+    std::string column;     ///< a column of the table
+    double weight = 0;      ///< sub-weight >= 0; the parts' weights need not sum to 1
+  };
+  std::vector<Part> parts;  ///< at least one with weight > 0
+};
+
 /// The same for a table given by hand (`solve`) and for measured candidates (`recommend`).
 struct DecisionProblem {
-  CriteriaTable table;                           ///< raw criterion values per option
-  std::map<std::string, double> weights;         ///< by criterion name; a criterion left out weighs 0
+  CriteriaTable table;                           ///< raw values per option, one column per (sub-)criterion
+  /// The criteria the weights apply to, each combining columns of `table`. Empty: every column
+  /// is a criterion of its own (a table given by hand).
+  std::vector<CriterionGroup> groups;
+  std::map<std::string, double> weights;         ///< by criterion (group) name; one left out weighs 0
   std::vector<Constraint> constraints;           ///< on raw criterion values or on `extra` values
   std::vector<std::map<std::string, double>> extra;  ///< per option: further raw metrics constraints may name
   DecisionMode mode = DecisionMode::kSingle;
