@@ -2,12 +2,16 @@
 
 #include <charconv>
 #include <cmath>
+
+#include <fmt/format.h>
 #include <sstream>
 
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/decision/recommendation.hpp"
 #include "sizesel/report/decision_report.hpp"
+#include "sizesel/scenario/decision_reader.hpp"
+#include "sizesel/scenario/json_reader.hpp"
 #include "sizesel/scenario/table_file.hpp"
 
 namespace sizesel {
@@ -28,7 +32,7 @@ Assignment split(const std::string& flag, const std::string& text) {
 
 double number(const std::string& flag, const Assignment& assignment) {
   double value = 0;
-  const char* first = assignment.value.data();
+  const char* first = assignment.value.data() + (assignment.value[0] == '+' ? 1 : 0);
   const char* last = first + assignment.value.size();
   const auto [ptr, ec] = std::from_chars(first, last, value);
   if (ec != std::errc() || ptr != last || !std::isfinite(value)) {
@@ -52,8 +56,13 @@ TableOverrides overrides_of(const CliOptions& options) {
   for (const auto& text : options.weights) {
     const Assignment assignment = split("--weight", text);
     const double weight = number("--weight", assignment);
-    if (weight < 0) throw InputError("--weight " + text + ": a weight must be >= 0");
-    overrides.weights[assignment.name] = weight;
+    if (weight < 0 || weight > kMaxWeight) {
+      throw InputError(fmt::format("--weight {}: a weight must lie in [0, {:g}]", text, kMaxWeight));
+    }
+    if (const std::string problem = magnitude_problem(weight); !problem.empty()) {
+      throw InputError("--weight " + text + ": the weight " + problem);
+    }
+    overrides.weights[assignment.name] = weight + 0.0;  // + 0.0: no -0
   }
   add_limits(options.minimums, "--min", BoundKind::kMin, ConstraintScope::kMixture, overrides);
   add_limits(options.maximums, "--max", BoundKind::kMax, ConstraintScope::kMixture, overrides);
@@ -93,7 +102,7 @@ int run_solve_command(const CliOptions& options) {
 
   std::ostringstream rendered;
   if (options.format == OutputFormat::kJson) {
-    rendered << table_json_report(report).dump(2) << '\n';
+    rendered << table_json_report(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     write_table_text_report(report, rendered);
   }

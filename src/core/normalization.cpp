@@ -32,18 +32,21 @@ Column minmax(const Criterion& criterion, const Column& v) {
 }
 
 Column vector_norm(const CriteriaTable& table, const Criterion& criterion, const Column& v) {
-  double squares = 0;
+  double largest = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (v[i] < 0) {
       throw InputError(fmt::format("criteria table: option '{}', criterion '{}': vector normalisation needs "
                                    "values >= 0 (got {})",
                                    table.options[i], criterion.name, v[i]));
     }
-    squares += v[i] * v[i];
+    largest = std::max(largest, v[i]);
   }
   Column out(v.size(), 1.0);
-  const double norm = std::sqrt(squares);
-  if (norm == 0) return out;
+  if (largest == 0) return out;
+  // ||v|| = largest * ||v / largest||, which neither overflows nor underflows.
+  double squares = 0;
+  for (double value : v) squares += (value / largest) * (value / largest);
+  const double norm = largest * std::sqrt(squares);
   for (std::size_t i = 0; i < v.size(); ++i) {
     out[i] = criterion.direction == Direction::kMax ? v[i] / norm : 1.0 - v[i] / norm;
   }
@@ -119,10 +122,10 @@ NormalizedTable normalize(const CriteriaTable& table, Normalization method) {
       case Normalization::kRaw: out = raw(criterion, v); break;
     }
     for (std::size_t i = 0; i < out.size(); ++i) {
-      if (!std::isfinite(out[i])) {
-        throw InputError(fmt::format("criteria table: option '{}', criterion '{}': normalised value is not finite "
-                                     "(values too large)",
-                                     table.options[i], criterion.name));
+      if (!std::isfinite(out[i]) || std::abs(out[i]) > kMaxNormalized) {
+        throw InputError(fmt::format("criteria table: option '{}', criterion '{}': normalised value {} is out of "
+                                     "range (a reference range too narrow for the values?)",
+                                     table.options[i], criterion.name, out[i]));
       }
       normalized.values[i][j] = out[i] + 0.0;  // + 0.0 turns -0 into 0
     }

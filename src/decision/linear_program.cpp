@@ -42,6 +42,19 @@ void check_bounds(const std::string& where, double lower, double upper) {
   }
 }
 
+/// Whether a finite non-zero number lies where GLPK's scaling can represent its factors.
+bool representable(double value) {
+  const double magnitude = std::abs(value);
+  return value == 0 || std::isinf(value) || (magnitude >= kMinLpMagnitude && magnitude <= kMaxLpMagnitude);
+}
+
+void check_magnitude(const std::string& where, const char* what, double value) {
+  if (!representable(value)) {
+    fail(where, fmt::format("{} {} is outside the magnitudes GLPK can scale ({:g} to {:g})", what, value, kMinLpMagnitude,
+                            kMaxLpMagnitude));
+  }
+}
+
 bool integral_or_infinite(double bound) {
   return std::isinf(bound) || std::floor(bound) == bound;
 }
@@ -53,6 +66,9 @@ void check_column(std::size_t j, const LpColumn& column) {
   if (!std::isfinite(column.objective)) {
     fail(where, fmt::format("objective coefficient is not finite (got {})", column.objective));
   }
+  check_magnitude(where, "objective coefficient", column.objective);
+  check_magnitude(where, "lower bound", column.lower);
+  check_magnitude(where, "upper bound", column.upper);
   if (column.kind == LpColumnKind::kContinuous) return;
   if (!integral_or_infinite(column.lower) || !integral_or_infinite(column.upper)) {
     fail(where, fmt::format("integer column has a fractional bound (got [{}, {}])", column.lower,
@@ -68,6 +84,8 @@ void check_row(std::size_t i, const LpRow& row, std::size_t columns, std::vector
   const std::string where = describe("row", i, row.name);
   check_name(where, row.name);
   check_bounds(where, row.lower, row.upper);
+  check_magnitude(where, "lower bound", row.lower);
+  check_magnitude(where, "upper bound", row.upper);
   for (const LpTerm& term : row.terms) {
     if (term.column >= columns) {
       fail(where, fmt::format("term refers to column {}, but there are {} columns", term.column,
@@ -77,6 +95,7 @@ void check_row(std::size_t i, const LpRow& row, std::size_t columns, std::vector
       fail(where, fmt::format("coefficient of column {} is not finite (got {})", term.column,
                               term.value));
     }
+    check_magnitude(where, "coefficient", term.value);
     // `seen` holds, per column, 1 + the index of the last row that used it.
     if (seen[term.column] == i + 1) {
       fail(where, fmt::format("column {} appears twice", term.column));

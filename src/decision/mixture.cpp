@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -27,6 +28,64 @@ std::vector<double> scores_of(const std::vector<OptionResult>& options) {
   std::vector<double> scores;
   for (const OptionResult& option : options) scores.push_back(option.score);
   return scores;
+}
+
+/// The dual solutions that prove `mixture` optimal (complementary slackness): y for Σ x = 1 and
+/// mu_b >= 0 for each binding constraint in "<=" form (a minimum negated), with
+/// y + Σ_b ã_bi mu_b = score_i for every option with a share and >= for every other eligible one.
+LinearProgram dual_face(const SelectionInput& input, const std::vector<OptionResult>& options,
+                        const MixtureProgram& program, const MixtureResult& mixture, std::vector<std::size_t>& binding) {
+  LinearProgram lp;
+  lp.name = "sizesel_dual_face";
+  lp.columns.push_back(LpColumn{"y", -kLpInfinity, kLpInfinity, 0.0, LpColumnKind::kContinuous});
+  for (std::size_t r = 0; r < mixture.constraints.size(); ++r) {
+    if (!mixture.constraints[r].binding) continue;
+    binding.push_back(r);
+    lp.columns.push_back(LpColumn{fmt::format("mu_{}", r), 0.0, kLpInfinity, 0.0, LpColumnKind::kContinuous});
+  }
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    if (!options[i].eligible) continue;
+    std::vector<LpTerm> terms = {LpTerm{0, 1.0}};
+    for (std::size_t b = 0; b < binding.size(); ++b) {
+      const Constraint& constraint = input.constraints[program.constraint_rows[binding[b]].constraint];
+      const double a = (constraint.kind == BoundKind::kMin ? -1.0 : 1.0) * input.raw[i].at(constraint.metric);
+      if (a != 0.0) terms.push_back(LpTerm{1 + b, a});
+    }
+    const std::string name = lp_name(fmt::format("dual_{}", i));
+    lp.rows.push_back(mixture.shares[i] > 0 ? equal_to(name, terms, options[i].score)
+                                            : at_least(name, terms, options[i].score));
+  }
+  return lp;
+}
+
+/// The rates at which the optimal score changes as constraint r's limit rises, just above and
+/// just below it: the smallest and largest dual value over the dual solutions that prove the
+/// mixture optimal (for a minimum, whose row is negated, the negated largest and smallest).
+void set_shadow_prices(const SelectionInput& input, const std::vector<OptionResult>& options,
+                       const MixtureProgram& program, MixtureResult& mixture, std::size_t r) {
+  std::vector<std::size_t> binding;
+  LinearProgram lp = dual_face(input, options, program, mixture, binding);
+  const std::size_t column = 1 + static_cast<std::size_t>(std::find(binding.begin(), binding.end(), r) - binding.begin());
+  lp.columns[column].objective = 1.0;
+  auto extreme = [&](LpSense sense) {
+    lp.sense = sense;
+    const LpSolution solution = solve_with_glpk(lp);
+    if (solution.status == LpStatus::kUnbounded) return kLpInfinity;
+    if (solution.status != LpStatus::kOptimal) {
+      throw SolverError(fmt::format("mixture: GLPK {} on the dual face: {}", to_string(solution.status), solution.message));
+    }
+    return std::abs(solution.objective) < 1e-12 ? 0.0 : solution.objective;
+  };
+  const double low = extreme(LpSense::kMinimize);
+  const double high = extreme(LpSense::kMaximize);
+  ConstraintActivity& activity = mixture.constraints[r];
+  if (activity.constraint.kind == BoundKind::kMax) {
+    activity.shadow_price = low;
+    activity.shadow_price_lowering = high;
+  } else {
+    activity.shadow_price = -high;
+    activity.shadow_price_lowering = -low;
+  }
 }
 
 }  // namespace
@@ -108,17 +167,22 @@ Selection select_mixture(const SelectionInput& input) {
   selection.objective = std::inner_product(scores.begin(), scores.end(), mixture.shares.begin(), 0.0);
   selection.recommended = largest_share(mixture.shares);
 
-  // Other optimal mixtures: the most each option can get while the optimum is kept.
-  for (std::size_t i = 0; i < selection.options.size(); ++i) {
-    if (!selection.options[i].eligible) continue;
-    std::vector<double> favour(selection.options.size(), 0.0);
-    favour[i] = 1.0;
-    const auto most = maximize_in_turn(program.lp, {scores, favour});
-    if (!most) throw SolverError("mixture: GLPK found the LP feasible, then infeasible when looking for ties");
-    const double best_share = most->column_values[i];
-    if (best_share > mixture.shares[i] + kShareChange) {
-      mixture.unique = false;
-      if (mixture.shares[i] == 0.0) selection.tied.push_back(i);
+  // Other optimal mixtures: the first solve's optimal face holds them all; when it is a single
+  // point there are none, else the most each option can get on it tells who could share.
+  const LinearProgram face = optimal_face(program.lp, first);
+  if (!face_is_point(face, first)) {
+    for (std::size_t i = 0; i < selection.options.size(); ++i) {
+      if (face.columns[i].upper == 0.0) continue;  // kept at 0 on the face (or not eligible)
+      LinearProgram favour = face;
+      for (std::size_t j = 0; j < favour.columns.size(); ++j) favour.columns[j].objective = j == i ? 1.0 : 0.0;
+      const LpSolution most = solve_with_glpk(favour);
+      if (most.status != LpStatus::kOptimal) {
+        throw SolverError(fmt::format("mixture: GLPK {} on the optimal face: {}", to_string(most.status), most.message));
+      }
+      if (most.column_values[i] > mixture.shares[i] + kShareChange) {
+        mixture.unique = false;
+        if (mixture.shares[i] == 0.0) selection.tied.push_back(i);
+      }
     }
   }
 
@@ -133,9 +197,10 @@ Selection select_mixture(const SelectionInput& input) {
                                                         : constraint.limit - activity.value;
     activity.binding = std::abs(activity.slack) <= kBindingTolerance * tolerance_scale(constraint.limit);
     if (activity.binding) activity.slack = 0.0;
-    activity.shadow_price = first.row_duals[row.row];
-    if (std::abs(activity.shadow_price) < 1e-12) activity.shadow_price = 0.0;
     mixture.constraints.push_back(activity);
+  }
+  for (std::size_t r = 0; r < mixture.constraints.size(); ++r) {
+    if (mixture.constraints[r].binding) set_shadow_prices(input, selection.options, program, mixture, r);
   }
   selection.mixture = std::move(mixture);
   return selection;

@@ -1,5 +1,6 @@
 #include "sizesel/decision/recommendation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -113,12 +114,48 @@ Recommendation decide(const DecisionProblem& problem) {
   for (std::size_t i = 0; i < table.options.size(); ++i) {
     std::map<std::string, double> raw = problem.extra.empty() ? std::map<std::string, double>{} : problem.extra[i];
     for (std::size_t j = 0; j < table.criteria.size(); ++j) raw[table.criteria[j].name] = table.values[i][j];
+    if (!problem.constraint_values.empty()) {
+      for (const auto& [name, value] : problem.constraint_values.at(i)) raw[name] = value;
+    }
     input.raw.push_back(std::move(raw));
   }
   recommendation.weights = input.weights;
-  recommendation.selection = problem.mode == DecisionMode::kSingle ? select_one(input) : select_mixture(input);
+  // The solver sees weights scaled to sum 1, so that ties, tolerances and GLPK's numerics do
+  // not depend on the weights' units (1e-10 and 1e10 mean the same choice); every score,
+  // shadow price and weight range is scaled back.
+  double total = 0;
+  for (double weight : input.weights) {
+    if (!std::isfinite(weight) || weight < 0) {
+      invalid(fmt::format("weights must be finite and >= 0 (got {})", weight));
+    }
+    total += weight;
+  }
+  if (!(total > 0) || !std::isfinite(total)) invalid("at least one weight must be > 0, and their sum finite");
+  for (double& weight : input.weights) weight /= total;
+  Selection selection = problem.mode == DecisionMode::kSingle ? select_one(input) : select_mixture(input);
+  Stability stability = weight_stability(input, selection);
+  for (auto& option : selection.options) option.score *= total;
+  selection.objective *= total;
+  if (selection.mixture) {
+    for (auto& activity : selection.mixture->constraints) {
+      activity.shadow_price *= total;
+      activity.shadow_price_lowering *= total;
+    }
+  }
+  for (auto& range : stability.ranges) {
+    range.weight = recommendation.weights[range.criterion];
+    range.low = std::min(range.low * total, range.weight);
+    range.high = std::max(range.high * total, range.weight);
+  }
+  if (stability.smallest_flip) {
+    WeightFlip& flip = *stability.smallest_flip;
+    const WeightRange& range = stability.ranges[flip.range];
+    flip.to = flip.rise ? range.high : range.low;
+    flip.change = flip.to - range.weight;
+  }
+  recommendation.selection = std::move(selection);
+  recommendation.stability = std::move(stability);
   recommendation.dominated_by = dominated_by(counted_columns(table, groups));
-  recommendation.stability = weight_stability(input, recommendation.selection);
   return recommendation;
 }
 

@@ -34,6 +34,16 @@ LinearProgram optimal_face(LinearProgram lp, const LpSolution& solution) {
   return lp;
 }
 
+bool face_is_point(const LinearProgram& face, const LpSolution& solution) {
+  for (std::size_t j = 0; j < face.columns.size(); ++j) {
+    if (solution.column_basis[j] != LpBasis::kBasic && face.columns[j].lower != face.columns[j].upper) return false;
+  }
+  for (std::size_t i = 0; i < face.rows.size(); ++i) {
+    if (solution.row_basis[i] != LpBasis::kBasic && face.rows[i].lower != face.rows[i].upper) return false;
+  }
+  return true;
+}
+
 std::optional<LpSolution> maximize_in_turn(LinearProgram lp, const std::vector<std::vector<double>>& objectives) {
   lp.sense = LpSense::kMaximize;
   std::optional<LpSolution> last;
@@ -43,7 +53,10 @@ std::optional<LpSolution> maximize_in_turn(LinearProgram lp, const std::vector<s
       throw SolverError(fmt::format("sequential solve: objective {} has {} coefficients for {} columns", k,
                                     objective.size(), lp.columns.size()));
     }
-    if (last) lp = optimal_face(std::move(lp), *last);
+    if (last) {
+      lp = optimal_face(std::move(lp), *last);
+      if (face_is_point(lp, *last)) return last;
+    }
     for (std::size_t j = 0; j < objective.size(); ++j) lp.columns[j].objective = objective[j];
     LpSolution solution = solve_with_glpk(lp);
     if (solution.status == LpStatus::kInfeasible && k == 0) return std::nullopt;

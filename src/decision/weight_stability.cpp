@@ -186,15 +186,15 @@ Stability weight_stability(const SelectionInput& input, const Selection& selecti
   }
   for (std::size_t k = 0; k < stability.ranges.size(); ++k) {
     const WeightRange& range = stability.ranges[k];
-    auto consider = [&](const std::optional<std::size_t>& winner, double to) {
+    auto consider = [&](const std::optional<std::size_t>& winner, double to, bool rise) {
       if (!winner) return;
       const double change = to - range.weight;
       if (!stability.smallest_flip || std::abs(change) < std::abs(stability.smallest_flip->change)) {
-        stability.smallest_flip = WeightFlip{k, to, change, *winner};
+        stability.smallest_flip = WeightFlip{k, to, change, *winner, rise};
       }
     };
-    consider(range.below, range.low);
-    consider(range.above, range.high);
+    consider(range.below, range.low, false);
+    consider(range.above, range.high, true);
   }
   return stability;
 }

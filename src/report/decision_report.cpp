@@ -188,9 +188,15 @@ std::string advantage_text(const DecisionProblem& problem, const Recommendation&
 void write_infeasible(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
                       std::ostream& out) {
   const auto& selection = recommendation.selection;
-  out << fmt::format("No {} satisfies the constraints{}:\n",
-                     recommendation.mode == DecisionMode::kSingle ? noun : "mixture of " + noun + "s",
-                     recommendation.mode == DecisionMode::kSingle ? "" : " (on the share-weighted mean)");
+  const bool any_eligible = std::any_of(selection.options.begin(), selection.options.end(),
+                                        [](const OptionResult& option) { return option.eligible; });
+  if (recommendation.mode == DecisionMode::kSingle) {
+    out << fmt::format("No {} satisfies the constraints:\n", noun);
+  } else if (!any_eligible) {
+    out << fmt::format("No {} may take a share: each breaks a constraint every {} used must meet:\n", noun, noun);
+  } else {
+    out << fmt::format("No mixture of {}s satisfies the constraints (on the share-weighted mean):\n", noun);
+  }
   for (std::size_t i = 0; i < problem.table.options.size(); ++i) {
     for (const auto& exclusion : selection.options[i].excluded_by) {
       out << "  " << problem.table.options[i] << ": " << exclusion_text(exclusion) << '\n';
@@ -246,12 +252,15 @@ void write_mixture_decision(const DecisionProblem& problem, const Recommendation
   if (mixture.constraints.empty()) return;
   std::vector<std::vector<std::string>> rows = {{"constraint", "mixture value", "status", "shadow price"}};
   for (const auto& activity : mixture.constraints) {
+    const bool kinked = activity.shadow_price_lowering != activity.shadow_price;
     rows.push_back({constraint_text(activity.constraint), short_number(activity.value),
                     activity.binding ? "binding" : "slack " + short_number(activity.slack),
-                    short_number(activity.shadow_price)});
+                    short_number(activity.shadow_price) +
+                        (kinked ? " (" + weight_text(activity.shadow_price_lowering) + " below the limit)" : "")});
   }
   write_table(rows, out, "  ");
-  out << "  shadow price: score gained per unit the limit is raised (GLPK's dual value)\n";
+  out << "  shadow price: score gained per unit the limit is raised; where the optimum sits on a corner the\n"
+         "  rate below the limit differs and is shown too (both from GLPK: extreme dual solutions)\n";
 }
 
 void write_pareto(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
@@ -288,7 +297,13 @@ void write_stability(const DecisionProblem& problem, const Recommendation& recom
   }
   const WeightFlip& flip = *stability.smallest_flip;
   const WeightRange& range = stability.ranges[flip.range];
-  const auto& shares = flip.change < 0 ? range.shares_below : range.shares_above;
+  const auto& shares = flip.rise ? range.shares_above : range.shares_below;
+  if (flip.change == 0) {
+    out << fmt::format("The decision is tied on {}: any {} of its weight {} hands it to {}\n",
+                       recommendation.groups[range.criterion].name, flip.rise ? "rise" : "fall",
+                       short_number(range.weight), winner_text(problem, flip.winner, shares));
+    return;
+  }
   out << fmt::format("Smallest change that alters the decision: {} {} -> {} ({:+.4g}{}): {} takes over\n",
                      recommendation.groups[range.criterion].name, short_number(range.weight), short_number(flip.to),
                      flip.change,
@@ -343,7 +358,7 @@ Json stability_json(const DecisionProblem& problem, const Recommendation& recomm
   if (stability.smallest_flip) {
     const WeightFlip& flip = *stability.smallest_flip;
     const WeightRange& range = stability.ranges[flip.range];
-    Json entry = winner_json(problem, flip.winner, flip.change < 0 ? range.shares_below : range.shares_above);
+    Json entry = winner_json(problem, flip.winner, flip.rise ? range.shares_above : range.shares_below);
     entry["criterion"] = recommendation.groups[range.criterion].name;
     entry["from"] = range.weight;
     entry["to"] = flip.to;
@@ -356,6 +371,10 @@ Json stability_json(const DecisionProblem& problem, const Recommendation& recomm
 }  // namespace
 
 double constrained_value(const DecisionProblem& problem, std::size_t option, const Constraint& constraint) {
+  if (!problem.constraint_values.empty()) {
+    const auto found = problem.constraint_values.at(option).find(constraint.metric);
+    if (found != problem.constraint_values.at(option).end()) return found->second;
+  }
   const auto& table = problem.table;
   for (std::size_t j = 0; j < table.criteria.size(); ++j) {
     if (table.criteria[j].name == constraint.metric) return table.values[option][j];
@@ -437,7 +456,9 @@ Json decision_json(const DecisionProblem& problem, const Recommendation& recomme
       entry["criterion_values"][recommendation.groups[k].name] = recommendation.criterion_values[i][k];
     }
     entry["score"] = option.score;
-    if (selection.mixture) entry["share"] = selection.mixture->shares[i];
+    if (recommendation.mode == DecisionMode::kMixture) {
+      entry["share"] = selection.mixture ? Json(selection.mixture->shares[i]) : Json();  // null: infeasible
+    }
     entry["pareto_optimal"] = recommendation.dominated_by[i].empty();
     entry["dominated_by"] = Json::array();
     for (std::size_t d : recommendation.dominated_by[i]) entry["dominated_by"].push_back(table.options[d]);
@@ -453,7 +474,8 @@ Json decision_json(const DecisionProblem& problem, const Recommendation& recomme
       entry["value"] = activity.value;
       entry["slack"] = activity.slack;
       entry["binding"] = activity.binding;
-      entry["shadow_price"] = activity.shadow_price;
+      entry["shadow_price"] = number_or_null(activity.shadow_price);
+      entry["shadow_price_lowering"] = number_or_null(activity.shadow_price_lowering);
       constraints.push_back(entry);
     }
     json["mixture"] = {{"shares", shares_json(problem, mixture.shares)},

@@ -63,8 +63,8 @@ std::vector<std::vector<std::string>> read_csv_file(const std::filesystem::path&
   Collector collector;
   const size_t parsed = csv_parse(parser.get(), text.data(), text.size(), on_field, on_row, &collector);
   if (parsed != text.size() || csv_fini(parser.get(), on_field, on_row, &collector) != 0) {
-    throw InputError(fmt::format("{}: row {}: malformed CSV: {}", name, collector.rows.size() + 1,
-                                 csv_strerror(csv_error(parser.get()))));
+    throw InputError(fmt::format("{}: row {}: malformed CSV: {} (a quote left open, or a quote inside an unquoted field?)",
+                                 name, collector.rows.size() + 1, csv_strerror(csv_error(parser.get()))));
   }
   for (std::size_t r = 1; r < collector.rows.size(); ++r) {
     if (collector.rows[r].size() != collector.rows[0].size()) {

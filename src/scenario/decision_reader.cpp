@@ -20,33 +20,42 @@ void read_bounds(ObjectReader& reader, BoundKind kind, ConstraintScope scope, co
 
 void read_min_max(ObjectReader& reader, ConstraintScope scope, const std::vector<std::string>& metrics,
                   const LimitRange& limits, std::vector<Constraint>& constraints) {
-  const std::size_t first = constraints.size();
   if (reader.has("min")) read_bounds(reader, BoundKind::kMin, scope, metrics, limits, constraints);
   if (reader.has("max")) read_bounds(reader, BoundKind::kMax, scope, metrics, limits, constraints);
-  for (std::size_t a = first; a < constraints.size(); ++a) {
-    for (std::size_t b = first; b < constraints.size(); ++b) {
-      const Constraint& low = constraints[a];
-      const Constraint& high = constraints[b];
-      if (low.kind != BoundKind::kMin || high.kind != BoundKind::kMax || low.metric != high.metric) continue;
-      if (low.limit > high.limit) {
-        fail_at(reader.file(), reader.pointer("min") + "/" + pointer_escape(low.metric),
-                fmt::format("minimum {} exceeds the maximum {}: no value can satisfy both", low.limit, high.limit));
-      }
-    }
-  }
 }
 
 }  // namespace
 
-std::map<std::string, double> read_weights(ObjectReader& reader, const std::vector<std::string>& criteria) {
+std::map<std::string, double> read_weights(ObjectReader& reader, const std::vector<std::string>& criteria,
+                                           bool require_positive) {
   std::map<std::string, double> weights;
   double total = 0;
   for (const auto& criterion : criteria) {
-    weights[criterion] = reader.number(criterion, 0, 1e6, 0.0);
+    weights[criterion] = reader.number(criterion, 0, kMaxWeight, 0.0) + 0.0;  // + 0.0: no -0
+    if (const std::string problem = magnitude_problem(weights[criterion]); !problem.empty()) {
+      reader.fail(criterion, problem);
+    }
     total += weights[criterion];
   }
-  if (total <= 0) fail_at(reader.file(), reader.pointer(), "at least one weight must be > 0 (all are 0)");
+  if (require_positive && total <= 0) fail_at(reader.file(), reader.pointer(), "at least one weight must be > 0 (all are 0)");
   return weights;
+}
+
+void check_contradictions(const std::string& file, const std::vector<Constraint>& constraints,
+                          const std::function<std::string(const Constraint&)>& where) {
+  for (const Constraint& low : constraints) {
+    for (const Constraint& high : constraints) {
+      if (low.kind != BoundKind::kMin || high.kind != BoundKind::kMax || low.metric != high.metric ||
+          low.scope != high.scope) {
+        continue;
+      }
+      if (low.limit > high.limit) {
+        fail_at(file, where(low),
+                fmt::format("minimum {} exceeds the maximum {} of {}: no value can satisfy both", low.limit, high.limit,
+                            low.metric));
+      }
+    }
+  }
 }
 
 std::vector<Constraint> read_constraints(ObjectReader& reader, const std::vector<std::string>& metrics,
@@ -57,6 +66,10 @@ std::vector<Constraint> read_constraints(ObjectReader& reader, const std::vector
     ObjectReader inner(*per_option, reader.file(), reader.pointer("per_option"), {"min", "max"});
     read_min_max(inner, ConstraintScope::kEachOption, metrics, limits, constraints);
   }
+  check_contradictions(reader.file(), constraints, [&](const Constraint& c) {
+    return c.scope == ConstraintScope::kEachOption ? reader.pointer("per_option") + "/min/" + pointer_escape(c.metric)
+                                                   : reader.pointer("min") + "/" + pointer_escape(c.metric);
+  });
   return constraints;
 }
 

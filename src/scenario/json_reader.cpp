@@ -55,6 +55,66 @@ std::string range_text(T lo, T hi) {
                                              : fmt::format("must be in [{}, {}]", lo, hi);
 }
 
+bool valid_utf8(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c >> 5) == 0x6) {
+      extra = 1;
+    } else if ((c >> 4) == 0xE) {
+      extra = 2;
+    } else if ((c >> 3) == 0x1E) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size() && extra > 0) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += 1 + extra;
+  }
+  return true;
+}
+
+/// Line:column of the first place where arrays and objects nest deeper than kMaxJsonDepth
+/// (brackets inside strings ignored), or "".
+std::string too_deep(const std::string& text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return line_column(text, i);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return "";
+}
+
+/// A control character shown as \uXXXX, so that a message stays on one line.
+std::string visible(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (std::iscntrl(static_cast<unsigned char>(c)) != 0) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Finds the first key that appears twice in one object while the parser runs, with its JSON
 // pointer: nlohmann keeps the last value silently, which would hide a mistake such as
 // {"epochs": 0, "epochs": 1}.
@@ -129,6 +189,12 @@ nlohmann::ordered_json read_json_file(const std::filesystem::path& file) {
   if (in.bad()) fail_at(name, "", "read error");
   const std::string text = buffer.str();
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) fail_at(name, "", "file is empty");
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    fail_at(name, line_column(text, nul), "malformed JSON: a NUL byte");
+  }
+  if (const std::string at = too_deep(text); !at.empty()) {
+    fail_at(name, at, fmt::format("malformed JSON: nested deeper than {} levels", kMaxJsonDepth));
+  }
   DuplicateKeys duplicates;
   try {
     nlohmann::ordered_json document = nlohmann::ordered_json::parse(
@@ -268,6 +334,17 @@ std::string name_problem(const std::string& name) {
   for (const char c : name) {
     if (std::iscntrl(static_cast<unsigned char>(c)) != 0) return "must not contain control characters";
   }
+  if (!valid_utf8(name)) return "is not valid UTF-8";
+  return "";
+}
+
+std::string magnitude_problem(double value) {
+  if (!std::isfinite(value)) return "must be finite";
+  const double magnitude = std::abs(value);
+  if (magnitude > kMaxTableMagnitude) return fmt::format("must lie within +-{:g}", kMaxTableMagnitude);
+  if (magnitude != 0 && magnitude < kMinTableMagnitude) {
+    return fmt::format("must be 0 or at least {:g} in magnitude", kMinTableMagnitude);
+  }
   return "";
 }
 
@@ -276,7 +353,7 @@ void ObjectReader::fail(const std::string& key, const std::string& what) const {
 }
 
 void fail_at(const std::string& file, const std::string& pointer, const std::string& what) {
-  throw InputError(located_message(file, pointer, what));
+  throw InputError(located_message(file, visible(pointer), visible(what)));
 }
 
 std::string short_dump(const nlohmann::ordered_json& value) {

@@ -36,25 +36,47 @@ std::vector<std::string> level_names(const std::map<std::string, double>& levels
   return names;
 }
 
+/// `text` in quotes, control characters and invalid bytes escaped, so that a message stays one line.
+std::string quoted(const std::string& text) { return short_dump(nlohmann::ordered_json(text)); }
+
 /// What a cell that is not a number must be: a declared level.
 std::string level_problem(const std::string& text, const std::map<std::string, double>& levels) {
-  if (levels.empty()) return fmt::format("\"{}\" is not a number, and the table declares no \"levels\"", text);
+  if (levels.empty()) return fmt::format("{} is not a number, and the table declares no \"levels\"", quoted(text));
   const std::string suggestion = closest_match(text, level_names(levels));
-  return fmt::format("\"{}\" is neither a number nor a declared level ({}){}", text, joined(level_names(levels)),
+  return fmt::format("{} is neither a number nor a declared level ({}){}", quoted(text), joined(level_names(levels)),
                      suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?");
 }
 
-/// A plain decimal number filling all of `text` (surrounding blanks allowed), finite.
-std::optional<double> parse_number(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return std::nullopt;
-  const auto end = text.find_last_not_of(" \t") + 1;
+/// A cell read as a number: a plain decimal number, with an optional leading + and blanks
+/// around; `out_of_range` when it is one but too large or small for a double.
+struct NumberCell {
+  bool number = false;
+  bool out_of_range = false;
   double value = 0;
+};
+
+NumberCell parse_number(const std::string& text) {
+  NumberCell cell;
+  auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return cell;
+  const auto end = text.find_last_not_of(" \t") + 1;
+  if (text[begin] == '+' && begin + 1 < end && text[begin + 1] != '-') ++begin;
   const char* first = text.data() + begin;
   const char* last = text.data() + end;
-  const auto [ptr, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc() || ptr != last) return std::nullopt;
-  return value;
+  const auto [ptr, ec] = std::from_chars(first, last, cell.value);
+  if (ptr != last) return cell;
+  cell.number = ec == std::errc() || ec == std::errc::result_out_of_range;
+  cell.out_of_range = ec == std::errc::result_out_of_range;
+  return cell;
+}
+
+/// A level's name starts with a letter, so that no cell can be read both as a number and as a level.
+std::string level_name_problem(const std::string& name) {
+  if (const std::string problem = name_problem(name); !problem.empty()) return "a level's name " + problem;
+  if (std::isalpha(static_cast<unsigned char>(name[0])) == 0) {
+    return "a level's name must start with a letter (got " + quoted(name) + ")";
+  }
+  return "";
 }
 
 std::map<std::string, double> read_levels(ObjectReader& root) {
@@ -66,9 +88,9 @@ std::map<std::string, double> read_levels(ObjectReader& root) {
   for (const auto& item : value->items()) keys.push_back(item.key());
   ObjectReader reader(*value, root.file(), root.pointer("levels"), keys);
   for (const auto& key : keys) {
-    if (key.empty()) reader.fail(key, "a level needs a name");
-    if (parse_number(key)) reader.fail(key, "a level's name must not be a number");
+    if (const std::string problem = level_name_problem(key); !problem.empty()) reader.fail(key, problem);
     levels[key] = reader.number(key, -kMax, kMax);
+    if (const std::string problem = magnitude_problem(levels[key]); !problem.empty()) reader.fail(key, problem);
   }
   return levels;
 }
@@ -81,8 +103,9 @@ std::vector<Criterion> read_criteria(ObjectReader& root) {
   std::vector<Criterion> criteria;
   for (const auto& item : value.items()) {
     const std::string pointer = root.pointer("criteria") + "/" + pointer_escape(item.key());
-    if (item.key().empty() || item.key() == "name") {
-      fail_at(root.file(), pointer, "\"" + item.key() + "\" cannot name a criterion");
+    if (item.key() == "name") fail_at(root.file(), pointer, "\"name\" cannot name a criterion");
+    if (const std::string problem = name_problem(item.key()); !problem.empty()) {
+      fail_at(root.file(), pointer, "a criterion's name " + problem);
     }
     ObjectReader reader(item.value(), root.file(), pointer, {"direction", "unit", "description", "reference"});
     Criterion criterion;
@@ -90,9 +113,17 @@ std::vector<Criterion> read_criteria(ObjectReader& root) {
     criterion.direction = reader.choice("direction", {"max", "min"}) == "max" ? Direction::kMax : Direction::kMin;
     criterion.unit = reader.string("unit", "");
     criterion.method = reader.string("description", "");
+    for (const auto& [key, text] : {std::pair<const char*, const std::string&>{"unit", criterion.unit},
+                                    std::pair<const char*, const std::string&>{"description", criterion.method}}) {
+      if (!text.empty() && !name_problem(text).empty()) reader.fail(key, "must not contain control characters");
+    }
     if (const auto* reference = reader.optional("reference")) {
       ObjectReader range(*reference, root.file(), reader.pointer("reference"), {"worst", "best"});
       criterion.reference = read_reference(range);
+      for (const auto& [key, value] : {std::pair<const char*, double>{"worst", criterion.reference->worst},
+                                       std::pair<const char*, double>{"best", criterion.reference->best}}) {
+        if (const std::string problem = magnitude_problem(value); !problem.empty()) range.fail(key, problem);
+      }
     }
     criteria.push_back(std::move(criterion));
   }
@@ -102,12 +133,18 @@ std::vector<Criterion> read_criteria(ObjectReader& root) {
 double json_cell(ObjectReader& reader, const std::string& key, const std::map<std::string, double>& levels) {
   const nlohmann::ordered_json& value = reader.require(key);
   if (value.is_string()) {
-    const auto found = levels.find(value.get<std::string>());
-    if (found == levels.end()) reader.fail(key, level_problem(value.get<std::string>(), levels));
-    return found->second;
+    const std::string text = value.get<std::string>();
+    const auto found = levels.find(text);
+    if (found != levels.end()) return found->second;
+    if (parse_number(text).number) reader.fail(key, "is the string " + quoted(text) + "; write a number without quotes");
+    reader.fail(key, level_problem(text, levels));
   }
   if (!value.is_number()) reader.fail(key, "must be a number or a level name (got " + short_dump(value) + ")");
-  return reader.number(key, -kMax, kMax);
+  const double number = reader.number(key, -kMax, kMax);
+  if (const std::string problem = magnitude_problem(number); !problem.empty()) {
+    reader.fail(key, problem + " (got " + short_dump(value) + ")");
+  }
+  return number;
 }
 
 void read_json_options(ObjectReader& root, const nlohmann::ordered_json& list, TableFile& table) {
@@ -142,20 +179,25 @@ void read_csv_options(const std::filesystem::path& csv, TableFile& table, bool d
   std::set<std::string> seen;
   for (std::size_t c = 1; c < header.size(); ++c) {
     if (!seen.insert(header[c]).second) {
-      throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), "\"" + header[c] + "\" appears twice"));
+      throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), quoted(header[c]) + " appears twice"));
     }
   }
   std::vector<Criterion>& criteria = table.problem.table.criteria;
   std::vector<std::size_t> column_of;  // criterion j is in CSV column column_of[j]
   if (declared) {
     const std::vector<std::string> names = criterion_names(criteria);
+    std::vector<std::string> missing;
+    for (const auto& name : names) {
+      if (std::find(header.begin() + 1, header.end(), name) == header.end()) missing.push_back(name);
+    }
     for (std::size_t c = 1; c < header.size(); ++c) {
       if (std::find(names.begin(), names.end(), header[c]) == names.end()) {
-        const std::string suggestion = closest_match(header[c], names);
-        throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1),
-                                         fmt::format("\"{}\" is not a criterion of {} ({}){}", header[c],
-                                                     table.file.string(), joined(names),
-                                                     suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?")));
+        const std::string suggestion = closest_match(header[c], missing.empty() ? names : missing);
+        throw InputError(located_message(
+            file, fmt::format("row 1, column {}", c + 1),
+            fmt::format("{} is not a criterion of {} ({}){}{}", quoted(header[c]), table.file.string(), joined(names),
+                        missing.empty() ? "" : "; without a column: " + joined(missing),
+                        suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?")));
       }
     }
     for (const auto& name : names) {
@@ -169,6 +211,9 @@ void read_csv_options(const std::filesystem::path& csv, TableFile& table, bool d
     for (std::size_t c = 1; c < header.size(); ++c) {
       if (const std::string problem = name_problem(header[c]); !problem.empty()) {
         throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), "a criterion's name " + problem));
+      }
+      if (header[c] == "name") {
+        throw InputError(located_message(file, fmt::format("row 1, column {}", c + 1), "\"name\" cannot name a criterion"));
       }
       Criterion criterion;
       criterion.name = header[c];
@@ -186,15 +231,17 @@ void read_csv_options(const std::filesystem::path& csv, TableFile& table, bool d
       throw InputError(located_message(file, where + ", column name", problem));
     }
     if (!names.insert(row[0]).second) {
-      throw InputError(located_message(file, where + ", column name", "duplicate option name \"" + row[0] + "\""));
+      throw InputError(located_message(file, where + ", column name", "duplicate option name " + quoted(row[0])));
     }
     std::vector<double> values;
     for (std::size_t j = 0; j < criteria.size(); ++j) {
       const std::string& cell = row[column_of[j]];
       const std::string at = where + ", column " + criteria[j].name;
-      if (const auto number = parse_number(cell)) {
-        if (!std::isfinite(*number)) throw InputError(located_message(file, at, "must be finite (got \"" + cell + "\")"));
-        values.push_back(*number);
+      const NumberCell number = parse_number(cell);
+      if (number.number) {
+        const std::string problem = number.out_of_range ? std::string("must be finite") : magnitude_problem(number.value);
+        if (!problem.empty()) throw InputError(located_message(file, at, problem + " (got " + quoted(cell) + ")"));
+        values.push_back(number.value);
         continue;
       }
       const auto level = table.levels.find(cell);
@@ -231,7 +278,12 @@ void apply_overrides(const TableOverrides& overrides, TableFile& table) {
     problem.weights[name] = weight;
   }
   for (const Constraint& constraint : overrides.constraints) {
-    check(constraint.kind == BoundKind::kMin ? "--min" : "--max", constraint.metric);
+    const std::string flag = std::string(constraint.kind == BoundKind::kMin ? "--min" : "--max") +
+                             (constraint.scope == ConstraintScope::kEachOption ? "-each" : "");
+    check(flag, constraint.metric);
+    if (const std::string problem = magnitude_problem(constraint.limit); !problem.empty()) {
+      throw InputError(located_message(file, flag, constraint.metric + ": the limit " + problem));
+    }
     auto same = [&](const Constraint& c) {
       return c.metric == constraint.metric && c.kind == constraint.kind && c.scope == constraint.scope;
     };
@@ -241,11 +293,22 @@ void apply_overrides(const TableOverrides& overrides, TableFile& table) {
   }
 }
 
-void check_weights(const TableFile& table) {
+void check_weights(const TableFile& table, const std::string& where) {
   for (const auto& [name, weight] : table.problem.weights) {
     if (weight > 0) return;
   }
-  throw InputError(located_message(table.file.string(), "/weights", "at least one weight must be > 0"));
+  throw InputError(located_message(table.file.string(), where, "at least one weight must be > 0"));
+}
+
+void check_levels(const TableOverrides& overrides, const std::string& file) {
+  for (const auto& [name, value] : overrides.levels) {
+    if (const std::string problem = level_name_problem(name); !problem.empty()) {
+      throw InputError(located_message(file, "--level", problem));
+    }
+    if (const std::string problem = magnitude_problem(value); !problem.empty()) {
+      throw InputError(located_message(file, "--level", name + ": " + problem));
+    }
+  }
 }
 
 TableFile load_csv_table(const std::filesystem::path& file, const TableOverrides& overrides) {
@@ -253,6 +316,7 @@ TableFile load_csv_table(const std::filesystem::path& file, const TableOverrides
   table.name = file.stem().string();
   table.file = file;
   table.options_file = file;
+  check_levels(overrides, file.string());
   table.levels = overrides.levels;
   read_csv_options(file, table, /*declared=*/false);
   for (const auto& criterion : table.problem.table.criteria) {
@@ -266,7 +330,14 @@ TableFile load_csv_table(const std::filesystem::path& file, const TableOverrides
   if (overrides.weights.empty()) {
     throw InputError(file.string() + ": a CSV table carries no weights: pass --weight NAME=W for at least one criterion");
   }
-  check_weights(table);
+  check_weights(table, "--weight");
+  check_contradictions(file.string(), table.problem.constraints, [](const Constraint& c) {
+    return std::string(c.kind == BoundKind::kMin ? "--min" : "--max") + (c.scope == ConstraintScope::kEachOption ? "-each" : "");
+  });
+  if (table.problem.normalization == Normalization::kReference) {
+    throw InputError(file.string() + ": --normalization reference needs a reference range for every criterion, which "
+                                     "only a JSON table can give (a JSON table may take its options from this CSV)");
+  }
   return table;
 }
 
@@ -277,11 +348,7 @@ TableFile load_table(const std::filesystem::path& file, const TableOverrides& ov
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   TableFile table = extension == ".csv" ? load_csv_table(file, overrides) : TableFile{};
-  if (extension == ".csv") {
-    check_references(file.string(), table.problem.table.criteria, table.problem.normalization,
-                     [](std::size_t) { return std::string("--normalization"); });
-    return table;
-  }
+  if (extension == ".csv") return table;
 
   const nlohmann::ordered_json document = read_json_file(file);
   const std::string name = file.string();
@@ -296,17 +363,23 @@ TableFile load_table(const std::filesystem::path& file, const TableOverrides& ov
   problem.mode = read_mode(root, "mode");
   problem.normalization = read_normalization(root, "normalization");
   table.levels = read_levels(root);
+  check_levels(overrides, name);
   for (const auto& [level, value] : overrides.levels) table.levels[level] = value;
   problem.table.criteria = read_criteria(root);
   const std::vector<std::string> criteria = criterion_names(problem.table.criteria);
 
   ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criteria);
-  problem.weights = read_weights(weights, criteria);
+  problem.weights = read_weights(weights, criteria, /*require_positive=*/false);
   if (const auto* constraints = root.optional("constraints")) {
     ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max", "per_option"});
     problem.constraints = read_constraints(reader, criteria, [](const std::string&) {
-      return std::pair<double, double>{-kMax, kMax};
+      return std::pair<double, double>{-kMaxTableMagnitude, kMaxTableMagnitude};
     });
+    for (const auto& constraint : problem.constraints) {
+      if (const std::string problem_text = magnitude_problem(constraint.limit); !problem_text.empty()) {
+        fail_at(name, root.pointer("constraints"), constraint.metric + ": the limit " + problem_text);
+      }
+    }
   }
 
   const nlohmann::ordered_json& options = root.require("options");
@@ -320,7 +393,11 @@ TableFile load_table(const std::filesystem::path& file, const TableOverrides& ov
   }
 
   apply_overrides(overrides, table);
-  check_weights(table);
+  check_weights(table, overrides.weights.empty() ? "/weights" : "--weight");
+  check_contradictions(name, problem.constraints, [&](const Constraint& c) {
+    return root.pointer("constraints") + (c.scope == ConstraintScope::kEachOption ? "/per_option" : "") +
+           (c.kind == BoundKind::kMin ? "/min/" : "/max/") + pointer_escape(c.metric);
+  });
   check_references(name, problem.table.criteria, problem.normalization,
                    [&](std::size_t j) { return root.pointer("criteria") + "/" + pointer_escape(criteria[j]) + "/reference"; });
   return table;

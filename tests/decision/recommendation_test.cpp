@@ -244,3 +244,39 @@ TEST_CASE("a criterion made of sub-criteria is the sub-weighted mean of their no
   zero.groups[0].parts = {{"acc", 0}};
   CHECK_THROWS_WITH(decide(zero), Catch::Contains("criterion 'P': at least one sub-weight must be > 0"));
 }
+
+TEST_CASE("the weights' scale does not matter: 1e-7 times the weights gives the same choice and scaled ranges",
+          "[decision]") {
+  for (const DecisionMode mode : {DecisionMode::kSingle, DecisionMode::kMixture}) {
+    DecisionProblem problem = case_study();
+    problem.mode = mode;
+    const Recommendation base = decide(problem);
+    for (auto& [name, weight] : problem.weights) weight *= 1e-7;
+    const Recommendation tiny = decide(problem);
+    CHECK(tiny.selection.recommended == base.selection.recommended);
+    CHECK(tiny.selection.tied == base.selection.tied);
+    CHECK(tiny.selection.objective == Approx(base.selection.objective * 1e-7));
+    REQUIRE(tiny.stability.ranges.size() == base.stability.ranges.size());
+    for (std::size_t k = 0; k < base.stability.ranges.size(); ++k) {
+      CHECK(tiny.stability.ranges[k].low == Approx(base.stability.ranges[k].low * 1e-7));
+      if (std::isfinite(base.stability.ranges[k].high)) {
+        CHECK(tiny.stability.ranges[k].high == Approx(base.stability.ranges[k].high * 1e-7));
+      }
+    }
+  }
+}
+
+TEST_CASE("at a corner of the mixture LP the shadow price differs above and below the limit", "[decision]") {
+  DecisionProblem problem = case_study();
+  problem.mode = DecisionMode::kMixture;
+  problem.constraints[1].limit = 10;  // exactly s2's GPUs: s2 alone, at a corner
+  const Recommendation result = decide(problem);
+  const auto& budget = result.selection.mixture->constraints[1];
+  REQUIRE(budget.binding);
+  const double s2 = result.selection.options[1].score;
+  const double s4 = result.selection.options[3].score;
+  const double s1 = result.selection.options[0].score;
+  // Above 10 GPUs s4 comes in: (s4 - s2) / 40 per GPU; below, s1 must: (s2 - s1) / 5 per GPU.
+  CHECK(budget.shadow_price == Approx((s4 - s2) / 40));
+  CHECK(budget.shadow_price_lowering == Approx((s2 - s1) / 5));
+}

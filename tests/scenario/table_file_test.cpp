@@ -213,3 +213,74 @@ TEST_CASE("a missing table file or a folder is an input error naming the path", 
   CHECK_THROWS_WITH(load_table(folder / "nope.csv"), Catch::Contains("nope.csv: cannot be opened"));
   CHECK_THROWS_WITH(load_table(folder), Catch::Contains("is a directory"));
 }
+
+TEST_CASE("values GLPK could not scale, deep nesting, NUL bytes and bad UTF-8 are input errors, not crashes",
+          "[scenario][table]") {
+  CHECK_THAT(json_error(table_with(R"("P": 95, "C": 5)", R"("P": 1e200, "C": 5)")),
+             Catch::Contains("/options/0/P: must lie within +-1e+15 (got 1e+200)"));
+  CHECK_THAT(json_error(table_with(R"("P": 95, "C": 5)", R"("P": 1e-200, "C": 5)")),
+             Catch::Contains("/options/0/P: must be 0 or at least 1e-15 in magnitude"));
+  CHECK_THAT(json_error(table_with(R"("max": {"C": 20})", R"("max": {"C": 1e-300})")),
+             Catch::Contains("the limit must be 0 or at least 1e-15"));
+  CHECK_THAT(json_error(table_with(R"("name": "t")", R"("name": "t", "description": )" + std::string(100000, '[') +
+                                                          std::string(100000, ']'))),
+             Catch::Contains("malformed JSON: nested deeper than 256 levels"));
+  CHECK_THAT(json_error(std::string(kTable) + std::string(1, '\0')), Catch::Contains("malformed JSON: a NUL byte"));
+  CHECK_THAT(json_error(table_with(R"("E": {"direction": "max"})", R"("E\u0001": {"direction": "max"})")),
+             Catch::Contains("a criterion's name must not contain control characters"));
+  CHECK_THAT(json_error(table_with(R"("E": {"direction": "max"})", R"("E": {"direction": "max", "unit": "a\nb"})")),
+             Catch::Contains("/criteria/E/unit: must not contain control characters"));
+  CHECK_THAT(json_error(table_with(R"("low": 0,)", R"("low": 0, "5x": 1,)")),
+             Catch::Contains("/levels/5x: a level's name must start with a letter"));
+  CHECK_THAT(json_error(table_with(R"("P": 95, "C": 5)", R"("P": "95", "C": 5)")),
+             Catch::Contains("/options/0/P: is the string \"95\"; write a number without quotes"));
+  CHECK_THAT(json_error(table_with(R"("min": {"P": 95})", R"("min": {"P": 95, "C": 30})")),
+             Catch::Contains("/constraints/min/C: minimum 30 exceeds the maximum 20 of C"));
+  // An unknown key with a line break is reported on one line.
+  const std::string one_line = json_error(table_with(R"("mode": "single")", R"("mode": "single", "bo\ngus": 1)"));
+  CHECK(one_line.find('\n') == std::string::npos);
+}
+
+TEST_CASE("CSV cells: a leading +, out-of-range numbers, invalid UTF-8 and NUL bytes", "[scenario][table]") {
+  TempDir dir;
+  TableOverrides overrides;
+  overrides.directions = {{"A", Direction::kMax}};
+  overrides.weights = {{"A", 1}};
+  CHECK(load_table(dir.write("plus.csv", "name,A\nx,+5\ny, 2 \n"), overrides).problem.table.values[0][0] == 5);
+  const fs::path huge = dir.write("huge.csv", "name,A\nx,1e999\n");
+  CHECK_THAT(error_loading(huge, huge, overrides), Catch::Contains("row 2, column A: must be finite (got \"1e999\")"));
+  const fs::path utf8 = dir.write("utf8.csv", "name,A\n\xff\xfe,1\n");
+  CHECK_THAT(error_loading(utf8, utf8, overrides), Catch::Contains("row 2, column name: is not valid UTF-8"));
+  const fs::path nul = dir.write("nul.csv", std::string("name,A\nx,1\0z\n", 13));
+  const std::string message = error_loading(nul, nul, overrides);
+  CHECK_THAT(message, Catch::Contains("row 2, column A: \"1\\u0000z\""));
+  const fs::path named = dir.write("named.csv", "name,A,name\nx,1,2\n");
+  CHECK_THAT(error_loading(named, named, overrides), Catch::Contains("\"name\" cannot name a criterion"));
+}
+
+TEST_CASE("command-line settings are checked like the file's: contradictions, levels, all-zero file weights",
+          "[scenario][table]") {
+  TempDir dir;
+  const fs::path json = dir.write("t.json", kTable);
+  TableOverrides contradiction;
+  contradiction.constraints = {{"C", BoundKind::kMin, 30, ConstraintScope::kMixture}};
+  CHECK_THAT(error_loading(json, json, contradiction), Catch::Contains("minimum 30 exceeds the maximum 20 of C"));
+  TableOverrides each;
+  each.constraints = {{"Q", BoundKind::kMin, 1, ConstraintScope::kEachOption}};
+  CHECK_THAT(error_loading(json, json, each), Catch::Contains("--min-each: unknown criterion \"Q\""));
+  TableOverrides level;
+  level.levels = {{"1", 100}};
+  CHECK_THAT(error_loading(json, json, level), Catch::Contains("--level: a level's name must start with a letter"));
+  // A file whose weights are all 0 is completed by --weight.
+  const fs::path zero = dir.write("zero.json", table_with(R"("weights": {"P": 0.8, "C": 0.2})", R"("weights": {"P": 0})"));
+  CHECK_THAT(error_loading(zero, zero), Catch::Contains("/weights: at least one weight must be > 0"));
+  TableOverrides weight;
+  weight.weights = {{"C", 1}};
+  CHECK(load_table(zero, weight).problem.weights.at("C") == 1);
+  TableOverrides csv_reference;
+  csv_reference.directions = {{"A", Direction::kMax}};
+  csv_reference.weights = {{"A", 1}};
+  csv_reference.normalization = Normalization::kReference;
+  const fs::path csv = dir.write("r.csv", "name,A\nx,1\n");
+  CHECK_THAT(error_loading(csv, csv, csv_reference), Catch::Contains("only a JSON table can give"));
+}

@@ -38,6 +38,9 @@ struct DecisionProblem {
   std::map<std::string, double> weights;         ///< by criterion (group) name; one left out weighs 0
   std::vector<Constraint> constraints;           ///< on raw criterion values or on `extra` values
   std::vector<std::map<std::string, double>> extra;  ///< per option: further raw metrics constraints may name
+  /// Per option: the value a constraint on a metric is checked against when it is not the
+  /// table's or `extra`'s (a confidence bound of a mean over seeds); empty for none.
+  std::vector<std::map<std::string, double>> constraint_values;
   DecisionMode mode = DecisionMode::kSingle;
   Normalization normalization = Normalization::kMinMax;
 };

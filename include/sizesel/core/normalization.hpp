@@ -31,6 +31,9 @@ enum class Normalization { kMinMax, kVector, kReference, kRaw };
 /// The method named `name`; throws std::invalid_argument when the name is unknown.
 [[nodiscard]] Normalization normalization_from_string(const std::string& name);
 
+/// Largest magnitude a normalised value may reach (raw and reference normalisation are unbounded).
+inline constexpr double kMaxNormalized = 1e15;
+
 /// Normalised values, same shape as the table's values, higher always better.
 struct NormalizedTable {
   std::vector<std::vector<double>> values;

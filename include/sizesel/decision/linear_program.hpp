@@ -18,6 +18,12 @@ inline constexpr std::size_t kMaxLpNameLength = 255;
 /// Most columns, and most rows, accepted (GLPK's limit).
 inline constexpr std::size_t kMaxLpDimension = 100'000'000;
 
+/// Magnitudes a non-zero coefficient or bound may have: GLPK's automatic scaling aborts the
+/// process on factors it cannot represent (it squares entries: seen from about 1e155, and on
+/// denormal values).
+inline constexpr double kMaxLpMagnitude = 1e100;
+inline constexpr double kMinLpMagnitude = 1e-100;
+
 /// Whether the objective is maximised or minimised.
 enum class LpSense { kMaximize, kMinimize };
 
@@ -100,7 +106,8 @@ struct LinearProgram {
 /// Checks everything a solver would abort or misbehave on, before it sees the program:
 /// at least one column; at most kMaxLpDimension columns and rows; names at most
 /// kMaxLpNameLength bytes without control characters; objective coefficients and row values
-/// finite; no bound NaN, no lower bound +inf, no upper bound -inf, lower <= upper; integer
+/// finite, and every non-zero coefficient and finite bound within kMinLpMagnitude to
+/// kMaxLpMagnitude; no bound NaN, no lower bound +inf, no upper bound -inf, lower <= upper; integer
 /// and binary columns with integral finite bounds, binary ones within [0,1]; every term's
 /// column in range and no column twice in one row.
 /// Throws SolverError naming the offending column or row.

@@ -54,9 +54,13 @@ struct ConstraintActivity {
   double value = 0;         ///< Σ_i x_i · raw_i(metric)
   double slack = 0;         ///< >= 0 up to tolerance: how far `value` lies inside the limit
   bool binding = false;     ///< slack within kConstraintTolerance of 0
-  /// Change of the optimal score per unit increase of the limit (GLPK's dual value of the
-  /// row); 0 for a constraint that does not bind.
+  /// Change of the optimal score per unit the limit rises, measured just above the limit
+  /// (right derivative); 0 for a constraint that does not bind.
   double shadow_price = 0;
+  /// The same rate just below the limit (left derivative). It differs from shadow_price at a
+  /// degenerate optimum, where the dual solution is not unique; infinite when lowering the limit
+  /// at all makes the problem infeasible.
+  double shadow_price_lowering = 0;
 };
 
 /// How the traffic (or capacity) is shared among the options.

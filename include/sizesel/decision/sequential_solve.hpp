@@ -21,9 +21,16 @@ inline constexpr double kZeroDual = 1e-9;
 /// well-conditioned.
 [[nodiscard]] LinearProgram optimal_face(LinearProgram lp, const LpSolution& solution);
 
+/// Whether the optimal face of `solution` is a single point: every column and row that is not
+/// basic in it is fixed in `face` (= optimal_face(lp, solution)), so the basic values are the
+/// unique solution of a square system.
+[[nodiscard]] bool face_is_point(const LinearProgram& face, const LpSolution& solution);
+
 /// Maximises objectives[0] over `lp` (its own objective is ignored), then objectives[1] over
 /// the optimal face of the first (see optimal_face), and so on; each objective gives one
-/// coefficient per column. Returns the last solve, nullopt when `lp` is infeasible. Throws
+/// coefficient per column; it stops early once the face is a single point (face_is_point), as
+/// later objectives can no longer move it. Returns the last solve, nullopt when `lp` is
+/// infeasible. Throws
 /// SolverError when GLPK ends without a verdict or an objective is unbounded.
 [[nodiscard]] std::optional<LpSolution> maximize_in_turn(LinearProgram lp,
                                                          const std::vector<std::vector<double>>& objectives);

@@ -31,6 +31,7 @@ struct WeightFlip {
   double to = 0;          ///< the weight at which the recommendation ties with `winner`
   double change = 0;      ///< to - weight (negative: a decrease)
   std::size_t winner = 0; ///< who wins beyond `to`
+  bool rise = false;      ///< the change is an increase (`to` is the range's high end)
 };
 
 struct Stability {

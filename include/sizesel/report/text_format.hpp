@@ -12,7 +12,7 @@ namespace sizesel {
 /// "accuracy >= 0.8" / "latency_ms_p50 <= 10"; a kEachOption constraint ends in " (each option)".
 [[nodiscard]] std::string constraint_text(const Constraint& constraint);
 
-/// Characters (UTF-8 code points) in `text`, the width it takes in a table.
+/// The columns `text` (UTF-8) takes in a terminal: two for East Asian wide characters, one for others.
 [[nodiscard]] std::size_t display_width(const std::string& text);
 
 /// A count with a k/M/G suffix and three significant digits: 75290 -> "75.3k".

@@ -17,9 +17,17 @@ namespace sizesel {
 /// The [lo, hi] a limit on the named metric must lie in.
 using LimitRange = std::function<std::pair<double, double>(const std::string& metric)>;
 
-/// Reads a "weights" object: keys among `criteria`, each a number in [0, 1e6]; a criterion
-/// left out weighs 0; at least one must be > 0.
-[[nodiscard]] std::map<std::string, double> read_weights(ObjectReader& reader, const std::vector<std::string>& criteria);
+/// Largest weight accepted (in a file or on the command line).
+inline constexpr double kMaxWeight = 1e6;
+
+/// Reads a "weights" object: keys among `criteria`, each a number in [0, kMaxWeight]; a
+/// criterion left out weighs 0; with `require_positive`, at least one must be > 0.
+[[nodiscard]] std::map<std::string, double> read_weights(ObjectReader& reader, const std::vector<std::string>& criteria,
+                                                         bool require_positive = true);
+
+/// Throws InputError at where(c) when a minimum exceeds a maximum of the same metric and scope.
+void check_contradictions(const std::string& file, const std::vector<Constraint>& constraints,
+                          const std::function<std::string(const Constraint&)>& where);
 
 /// Reads a "constraints" object: "min" and "max" map metric names (among `metrics`) to limits
 /// (scope kMixture), and "per_option" holds "min" and "max" again (scope kEachOption).

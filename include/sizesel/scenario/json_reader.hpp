@@ -63,9 +63,22 @@ class ObjectReader {
   std::string pointer_;
 };
 
-/// What is wrong with `name` as the name of a candidate, option or table ("must not be blank",
-/// "must not contain control characters"), or "" when nothing is.
+/// What is wrong with `name` as the name of a candidate, option, criterion or table ("must not
+/// be blank", "must not contain control characters", "is not valid UTF-8"), or "" when nothing is.
 [[nodiscard]] std::string name_problem(const std::string& name);
+
+/// Largest magnitude a value of a decision table may have, and the smallest non-zero one: the
+/// LPs GLPK is handed stay well inside what its scaling can represent (it aborts beyond).
+inline constexpr double kMaxTableMagnitude = 1e15;
+inline constexpr double kMinTableMagnitude = 1e-15;
+
+/// What is wrong with `value` as a number of a decision table (not finite, or 0 < |value| <
+/// kMinTableMagnitude, or |value| > kMaxTableMagnitude), or "" when nothing is.
+[[nodiscard]] std::string magnitude_problem(double value);
+
+/// Deepest nesting of arrays and objects read_json_file accepts (deeper input would overflow
+/// the parser's stack).
+inline constexpr int kMaxJsonDepth = 256;
 
 /// Throws InputError "FILE: POINTER: WHAT".
 [[noreturn]] void fail_at(const std::string& file, const std::string& pointer, const std::string& what);
