@@ -1,16 +1,19 @@
 // sizesel's entry point: parses the command line, runs a subcommand, maps errors to exit codes.
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <filesystem>
+#include <vector>
 #include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
 
+#include "sizesel/app/batch_command.hpp"
 #include "sizesel/app/cli_options.hpp"
 #include "sizesel/app/recommend_command.hpp"
-#include "sizesel/app/solve_command.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/core/normalization.hpp"
 #include "sizesel/decision/glpk_solver.hpp"
@@ -72,6 +75,9 @@ int main(int argc, char** argv) {
           },
           "0..1024"));
   recommend->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
+  recommend->add_option("--cache-dir", options.cache_dir,
+                        "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
+  recommend->add_flag("--no-cache", options.no_cache, "Train everything; neither read nor write the cache");
   recommend->footer(std::string(kExitCodes) + "\nExample: sizesel recommend configs/quickstart.json --format json -o result.json");
 
   auto* solve = app.add_subcommand("solve", "Decide from a criteria table given by hand (JSON or CSV), no training");
@@ -94,10 +100,35 @@ int main(int argc, char** argv) {
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
                 "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
 
-  if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "recommend" && std::string(argv[1]) != "solve") {
-    std::cerr << "sizesel: error: unknown subcommand \"" << argv[1] << "\" (subcommands: recommend, solve; see sizesel --help)\n";
+  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache"};
+  if (argc > 1 && argv[1][0] != '-' && std::find(subcommands.begin(), subcommands.end(), argv[1]) == subcommands.end()) {
+    std::cerr << "sizesel: error: unknown subcommand \"" << argv[1]
+              << "\" (subcommands: recommend, solve, batch, cache; see sizesel --help)\n";
     return kExitInputError;
   }
+  std::vector<std::filesystem::path> batch_paths;
+  auto* batch = app.add_subcommand("batch", "Decide many scenarios and tables sharing one cache (for CI)");
+  batch->add_option("paths", batch_paths, "Scenario or table files, or folders of *.json")->required();
+  add_output_options(*batch, format, options);
+  batch->add_option("--cache-dir", options.cache_dir, "Results cache folder (shared by every scenario)");
+  batch->add_flag("--no-cache", options.no_cache, "Train everything; neither read nor write the cache");
+  batch->add_option("--data-dir", options.data_dir, "Dataset folder, replacing every scenario's dataset.root");
+  batch->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
+  batch->footer(
+      "Exit codes: 0 every file recommended, 2 some file had a runtime error, else 1 some file had an input\n"
+      "error, else 3 something is infeasible. --format json prints JSON Lines (one report per file) on stdout\n"
+      "and the summary on stderr.\n"
+      "Example: sizesel batch configs/ --format json > results.jsonl");
+
+  auto* cache = app.add_subcommand("cache", "List or clear the results cache");
+  cache->require_subcommand(1);
+  auto* cache_list = cache->add_subcommand("list", "List every cached evaluation");
+  auto* cache_clear = cache->add_subcommand("clear", "Remove every cached evaluation");
+  for (auto* command : {cache_list, cache_clear}) {
+    command->add_option("--cache-dir", options.cache_dir,
+                        "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -113,7 +144,11 @@ int main(int argc, char** argv) {
   options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
 
   try {
-    return solve->parsed() ? run_solve_command(options) : run_recommend_command(options);
+    if (solve->parsed()) return run_solve_command(options);
+    if (batch->parsed()) return run_batch_command(options, batch_paths);
+    if (cache_list->parsed()) return run_cache_list(options);
+    if (cache_clear->parsed()) return run_cache_clear(options);
+    return run_recommend_command(options);
   } catch (const InputError& error) {
     std::cerr << "sizesel: error: " << error.what() << '\n';
     return kExitInputError;

@@ -5,31 +5,65 @@
 
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/app/pipeline.hpp"
+#include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/error.hpp"
+#include "sizesel/report/run_report.hpp"
 
 namespace sizesel {
+namespace {
 
-int run_recommend_command(const CliOptions& options) {
+std::string rendered(const Outcome& outcome, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    return outcome.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+  return outcome.text;
+}
+
+}  // namespace
+
+Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& options, Outcome* failed) {
   ScenarioOverrides overrides;
   overrides.data_dir = options.data_dir;
-  Scenario scenario = load_scenario(options.scenario, overrides);
+  Scenario scenario = load_scenario(file, overrides);
   if (options.threads) scenario.training.threads = *options.threads;
-  if (options.output) check_output_path(*options.output, {options.scenario});
+  if (options.output) check_output_path(*options.output, {file});
 
-  const RunReport report = run_recommend(scenario, options.quiet ? nullptr : &std::cerr);
+  PipelineOptions pipeline;
+  pipeline.log = options.quiet ? nullptr : &std::cerr;
+  if (!options.no_cache) pipeline.cache_dir = options.cache_dir ? *options.cache_dir : default_cache_dir();
+  const RunReport report = run_recommend(scenario, pipeline);
 
-  std::ostringstream rendered;
-  if (options.format == OutputFormat::kJson) {
-    rendered << json_report(report).dump(2) << '\n';
-  } else {
-    write_text_report(report, rendered);
-  }
-  deliver(options.output, rendered.str());
-
+  Outcome outcome;
+  outcome.json = json_report(report);
+  std::ostringstream text;
+  write_text_report(report, text);
+  outcome.text = text.str();
   if (!report.recommendation) {
+    if (failed != nullptr) *failed = outcome;
     throw TrainingError(scenario.file.string() + ": every candidate failed; see the report for the reasons");
   }
-  return report.recommendation->selection.recommended ? kExitRecommended : kExitInfeasible;
+  outcome.exit_code = report.recommendation->selection.recommended ? kExitRecommended : kExitInfeasible;
+  return outcome;
+}
+
+int run_recommend_command(const CliOptions& options) {
+  Outcome failed;
+  failed.exit_code = -1;
+  try {
+    const Outcome outcome = recommend_outcome(options.scenario, options, &failed);
+    deliver(options.output, rendered(outcome, options.format));
+    return outcome.exit_code;
+  } catch (const TrainingError&) {
+    // Every candidate failed: the report listing each failure is still written.
+    if (failed.exit_code != -1) deliver(options.output, rendered(failed, options.format));
+    throw;
+  }
+}
+
+int run_solve_command(const CliOptions& options) {
+  const Outcome outcome = solve_outcome(options.table, options);
+  deliver(options.output, rendered(outcome, options.format));
+  return outcome.exit_code;
 }
 
 }  // namespace sizesel

@@ -1,10 +1,10 @@
-#include "sizesel/app/solve_command.hpp"
+#include "sizesel/app/recommend_command.hpp"
 
 #include <charconv>
 #include <cmath>
+#include <sstream>
 
 #include <fmt/format.h>
-#include <sstream>
 
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/core/error.hpp"
@@ -84,8 +84,8 @@ TableOverrides overrides_of(const CliOptions& options) {
 
 }  // namespace
 
-int run_solve_command(const CliOptions& options) {
-  const TableFile table = load_table(options.table, overrides_of(options));
+Outcome solve_outcome(const std::filesystem::path& file, const CliOptions& options) {
+  const TableFile table = load_table(file, overrides_of(options));
   if (options.output) check_output_path(*options.output, {table.file, table.options_file});
 
   TableReport report;
@@ -99,15 +99,13 @@ int run_solve_command(const CliOptions& options) {
   } catch (const InputError& error) {
     throw InputError(table.file.string() + ": " + error.what());
   }
-
-  std::ostringstream rendered;
-  if (options.format == OutputFormat::kJson) {
-    rendered << table_json_report(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  } else {
-    write_table_text_report(report, rendered);
-  }
-  deliver(options.output, rendered.str());
-  return report.recommendation.selection.recommended ? kExitRecommended : kExitInfeasible;
+  Outcome outcome;
+  outcome.json = table_json_report(report);
+  std::ostringstream text;
+  write_table_text_report(report, text);
+  outcome.text = text.str();
+  outcome.exit_code = report.recommendation.selection.recommended ? kExitRecommended : kExitInfeasible;
+  return outcome;
 }
 
 }  // namespace sizesel

@@ -1,4 +1,5 @@
 #include "sizesel/core/dataset_spec.hpp"
+#include "sizesel/core/measurement_spec.hpp"
 #include "sizesel/core/training_spec.hpp"
 
 namespace sizesel {
@@ -14,6 +15,13 @@ std::string to_string(Schedule schedule) {
     case Schedule::kConstant: return "constant";
   }
   return "unknown";
+}
+
+const std::vector<std::string>& known_corruptions() {
+  static const std::vector<std::string> kNames = {
+      "gaussian_noise", "shot_noise", "impulse_noise", "speckle_noise", "gaussian_blur",
+      "defocus_blur",   "contrast",   "brightness",    "pixelate",      "saturate"};
+  return kNames;
 }
 
 }  // namespace sizesel

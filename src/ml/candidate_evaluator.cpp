@@ -1,40 +1,136 @@
 #include "sizesel/ml/candidate_evaluator.hpp"
 
-#include <cmath>
+#include <unistd.h>
 
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
 #include <torch/torch.h>
 
+#include "sizesel/core/error.hpp"
+#include "sizesel/ml/adversarial.hpp"
+#include "sizesel/ml/corruptions.hpp"
 #include "sizesel/ml/cost_meter.hpp"
 #include "sizesel/ml/evaluator.hpp"
+#include "sizesel/ml/memory_tracker.hpp"
+#include "sizesel/ml/saliency.hpp"
 
 namespace sizesel {
+namespace {
 
-CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset& dataset,
-                                       const EvaluationPlan& plan, const EpochCallback& on_epoch) {
-  torch::manual_seed(plan.training.seed);
+constexpr double kMiB = 1024.0 * 1024.0;
+constexpr int64_t kEvalBatch = 256;
+
+double ratio(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+
+std::vector<Corruption> corruptions_of(const MeasurementSpec& spec) {
+  if (spec.corruptions.empty()) return all_corruptions();
+  std::vector<Corruption> chosen;
+  for (const auto& name : spec.corruptions) {
+    const auto corruption = corruption_from_string(name);
+    if (!corruption) throw InputError("measurement.corruptions: unknown corruption \"" + name + "\"");
+    chosen.push_back(*corruption);
+  }
+  return chosen;
+}
+
+/// The class-balanced robustness subset of the test split.
+ImageSplit robustness_split(const Dataset& dataset, int64_t images) {
+  const int64_t available = dataset.test.images.size(0);
+  if (images <= 0 || images >= available) return dataset.test;
+  return balanced_subset(dataset.test, images, dataset.num_classes, "robustness subset of the test split");
+}
+
+void measure_robustness(ResNet& model, const Dataset& dataset, const ChannelStats& stats, const EvaluationPlan& plan,
+                        uint64_t seed, Metrics& m) {
+  const MeasurementSpec& spec = plan.measurement;
+  const ImageSplit subset = robustness_split(dataset, spec.robustness_images);
+  const double clean = quality_of(predict(model, subset, stats, plan.device, kEvalBatch), subset.labels,
+                                  dataset.num_classes)
+                           .accuracy;
+  const auto scores = corruption_accuracies(model, subset, stats, plan.device, kEvalBatch, corruptions_of(spec), seed);
+  double sum = 0;
+  int64_t counted = 0;
+  for (const auto& score : scores) {
+    if (std::find(spec.severities.begin(), spec.severities.end(), score.severity) == spec.severities.end()) continue;
+    m.corruptions.push_back({to_string(score.corruption), score.severity, score.accuracy});
+    sum += score.accuracy;
+    ++counted;
+  }
+  m.mean_corruption_accuracy = counted > 0 ? sum / static_cast<double>(counted) : 0.0;
+  m.corruption_robustness = ratio(m.mean_corruption_accuracy, clean);
+
+  for (const auto& score : fgsm_accuracies(model, subset, stats, plan.device, kEvalBatch / 2)) {
+    m.adversarial.push_back({score.epsilon, score.accuracy});
+  }
+  m.fgsm_accuracy_1 = m.adversarial.at(0).accuracy;
+  m.fgsm_accuracy_2 = m.adversarial.at(1).accuracy;
+  m.fgsm_robustness = ratio(m.fgsm_accuracy_2, clean);
+  m.generalization_gap = m.train_accuracy - m.accuracy;
+}
+
+/// Saves the model, reloads it into a fresh one and requires identical predictions; returns
+/// the file's size in MiB.
+double checkpoint_round_trip(ResNet& model, const CandidateSpec& spec, const Dataset& dataset,
+                             const ChannelStats& stats, torch::Device device) {
+  static std::atomic<int64_t> counter{0};
+  const std::filesystem::path file = std::filesystem::temp_directory_path() /
+                                     fmt::format("sizesel-checkpoint-{}-{}.pt", ::getpid(), counter++);
+  torch::save(model, file.string());
+  const double size = static_cast<double>(std::filesystem::file_size(file)) / kMiB;
+  ResNet reloaded(spec, dataset.channels, dataset.num_classes);
+  torch::load(reloaded, file.string());
+  std::error_code ec;
+  std::filesystem::remove(file, ec);
+  reloaded->to(device);
+  const int64_t n = std::min<int64_t>(dataset.test.images.size(0), kEvalBatch);
+  const ImageSplit sample{dataset.test.images.narrow(0, 0, n), dataset.test.labels.narrow(0, 0, n)};
+  const auto before = predict(model, sample, stats, device, kEvalBatch);
+  const auto after = predict(reloaded, sample, stats, device, kEvalBatch);
+  if (!torch::equal(before, after)) {
+    throw TrainingError("the checkpoint, saved and reloaded, predicts differently on the test images");
+  }
+  return size;
+}
+
+}  // namespace
+
+CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan,
+                                       uint64_t seed, const EpochCallback& on_epoch) {
+  torch::manual_seed(seed);
   ResNet model(spec, dataset.channels, dataset.num_classes);
   const ChannelStats stats = channel_stats(dataset.train.images);
+  TrainingSpec training = plan.training;
+  training.seed = seed;
 
   CandidateEvaluation evaluation;
-  evaluation.training = train_model(model, dataset.train, stats, plan.training, plan.device, on_epoch);
-
+  reset_tracked_peak();
+  const int64_t before_training = tracked_bytes();
+  evaluation.training = train_model(model, dataset.train, stats, training, plan.device, on_epoch);
   Metrics& m = evaluation.metrics;
-  const int64_t eval_batch = 256;
-  const Quality test = quality_of(predict(model, dataset.test, stats, plan.device, eval_batch),
-                                  dataset.test.labels, dataset.num_classes);
+  m.training_memory_mib = static_cast<double>(std::max<int64_t>(0, tracked_peak_bytes() - before_training)) / kMiB;
+
+  const Quality test = quality_of(predict(model, dataset.test, stats, plan.device, kEvalBatch), dataset.test.labels,
+                                  dataset.num_classes);
   m.accuracy = test.accuracy;
   m.precision_macro = test.precision_macro;
   m.recall_macro = test.recall_macro;
   m.f1_macro = test.f1_macro;
   m.per_class_accuracy = test.per_class_accuracy;
-  m.noise_accuracy = quality_of(predict(model, dataset.test, stats, plan.device, eval_batch, kNoiseSigma,
-                                        plan.training.seed),
-                                dataset.test.labels, dataset.num_classes)
-                         .accuracy;
   m.train_accuracy =
-      quality_of(predict(model, dataset.train, stats, plan.device, eval_batch), dataset.train.labels,
-                 dataset.num_classes)
+      quality_of(predict(model, dataset.train, stats, plan.device, kEvalBatch), dataset.train.labels, dataset.num_classes)
           .accuracy;
+
+  measure_robustness(model, dataset, stats, plan, seed, m);
+
+  const DeletionResult deletion = deletion_faithfulness(model, dataset.test, stats, plan.device,
+                                                        plan.measurement.saliency_images,
+                                                        plan.measurement.deletion_steps, seed);
+  m.deletion_auc = deletion.saliency.auc;
+  m.deletion_auc_random = deletion.random.auc;
+  m.faithfulness = 1.0 - deletion.auc_ratio;
 
   m.params = count_parameters(*model);
   m.macs = count_macs(model, dataset.height, dataset.width);
@@ -44,13 +140,24 @@ CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset&
                                                 plan.deployment.batch_size, plan.measurement, plan.device);
   m.latency_ms_p50 = cost.latency_ms_p50;
   m.latency_ms_p90 = cost.latency_ms_p90;
+  m.latency_ms_p99 = cost.latency_ms_p99;
   m.throughput = cost.throughput;
   m.inference_memory_mib = cost.inference_memory_mib;
-  m.devices = static_cast<int64_t>(std::ceil(plan.deployment.target_rate / cost.throughput));
+
+  m.checkpoint_mib = checkpoint_round_trip(model, spec, dataset, stats, plan.device);
 
   m.train_seconds = evaluation.training.seconds;
   m.train_images_per_s = evaluation.training.images_per_s;
   m.final_train_loss = evaluation.training.final_loss;
+  m.train_device_hours = m.train_seconds / 3600.0;
+  for (const auto& epoch : evaluation.training.epochs) {
+    m.training_curve.push_back({epoch.epoch, epoch.mean_loss, epoch.train_accuracy, epoch.seconds});
+  }
+  // Time per image per epoch as measured, times the full recipe's images and epochs.
+  const double trained = static_cast<double>(dataset.train.images.size(0) * plan.training.epochs);
+  const double full_images = static_cast<double>(plan.training.full_train_images.value_or(dataset.full_train_images));
+  const double full_epochs = static_cast<double>(plan.training.full_epochs.value_or(plan.training.epochs));
+  m.retrain_device_hours = m.train_seconds / trained * full_images * full_epochs / 3600.0;
   return evaluation;
 }
 

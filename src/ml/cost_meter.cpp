@@ -58,6 +58,7 @@ ServingCost measure_serving_cost(ResNet& model, int64_t channels, int64_t height
   for (int64_t i = 0; i < spec.latency_runs; ++i) latencies.push_back(timed_forward(model, single, device) * 1000.0);
   cost.latency_ms_p50 = nearest_rank(latencies, 0.5);
   cost.latency_ms_p90 = nearest_rank(latencies, 0.9);
+  cost.latency_ms_p99 = nearest_rank(latencies, 0.99);
 
   // The median pass, not the mean: one pass stalled by another process on a shared machine
   // would otherwise lower the throughput, and so raise `devices`, for every later decision.

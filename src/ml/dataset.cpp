@@ -69,6 +69,7 @@ Dataset load_dataset(const DatasetSpec& spec) {
   data.channels = data.train.images.size(1);
   data.height = data.train.images.size(2);
   data.width = data.train.images.size(3);
+  data.full_train_images = data.train.images.size(0);
   const std::string root = spec.root.string();
   data.train =
       balanced_subset(data.train, spec.train_limit, data.num_classes, root + ": train split");

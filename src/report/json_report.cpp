@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "sizesel/report/decision_report.hpp"
+#include "sizesel/report/metrics_json.hpp"
 #include "sizesel/report/run_report.hpp"
 #include "sizesel/report/text_format.hpp"
 
@@ -16,16 +17,6 @@ nlohmann::json architecture_json(const CandidateSpec& spec) {
           {"width", spec.width},
           {"max_width", spec.max_width},
           {"shortcut", to_string(spec.shortcut)}};
-}
-
-nlohmann::json metrics_json(const Metrics& metrics) {
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& info : metric_infos()) {
-    const double value = metric_value(metrics, info.name);
-    json[info.name] = info.integer ? nlohmann::json(static_cast<int64_t>(value)) : number_or_null(value);
-  }
-  json["per_class_accuracy"] = metrics.per_class_accuracy;
-  return json;
 }
 
 }  // namespace
@@ -63,7 +54,12 @@ nlohmann::json json_report(const RunReport& report) {
     entry["trained"] = candidate.metrics.has_value();
     entry["failure"] = candidate.failure.empty() ? nlohmann::json() : nlohmann::json(candidate.failure);
     entry["warnings"] = candidate.warnings;
-    entry["metrics"] = candidate.metrics ? metrics_json(*candidate.metrics) : nlohmann::json();
+    entry["metrics"] = candidate.metrics ? metrics_to_json(*candidate.metrics) : nlohmann::json();
+    entry["metrics_std"] = candidate.metrics ? nlohmann::json(candidate.metrics_std) : nlohmann::json();
+    entry["runs"] = nlohmann::json::array();
+    for (const auto& run : candidate.runs) {
+      entry["runs"].push_back({{"seed", run.seed}, {"cached", run.cached}, {"metrics", metrics_to_json(run.metrics)}});
+    }
     json["candidates"].push_back(entry);
   }
 
@@ -79,7 +75,15 @@ nlohmann::json json_report(const RunReport& report) {
                               {"test_images", info.test_images},
                               {"classes", info.num_classes},
                               {"input_shape", info.input_shape}}},
-                 {"deployment", {{"target_rate", info.target_rate}, {"batch_size", info.deployment_batch}}},
+                 {"deployment", {{"target_rate", info.target_rate},
+                                 {"batch_size", info.deployment_batch},
+                                 {"device_speedup", info.device_speedup},
+                                 {"device_name", info.device_name}}},
+                 {"repeats", info.repeats},
+                 {"confidence", info.confidence ? nlohmann::json(*info.confidence) : nlohmann::json()},
+                 {"cache", {{"dir", info.cache_dir.empty() ? nlohmann::json() : nlohmann::json(info.cache_dir)},
+                            {"hits", info.cache_hits},
+                            {"misses", info.cache_misses}}},
                  {"solver_status", selection != nullptr ? nlohmann::json(selection->solver_status) : nlohmann::json()},
                  {"wall_seconds", info.wall_seconds}};
   return json;

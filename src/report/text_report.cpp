@@ -17,30 +17,85 @@ std::string architecture_text(const CandidateSpec& spec) {
   return fmt::format("{} [{}] w{}", to_string(spec.block), stages, spec.width);
 }
 
-void write_measurements(const RunReport& report, std::ostream& out) {
-  out << fmt::format("Measurements (test split; latency at batch 1, throughput at batch {})\n",
-                     report.info.deployment_batch);
+/// A metric's mean, with "± std" when several seeds were run.
+std::string with_spread(const CandidateResult& candidate, const std::string& name, const char* format) {
+  const double mean = metric_value(*candidate.metrics, name);
+  std::string text = fmt::format(fmt::runtime(format), mean);
+  if (candidate.runs.size() > 1) text += " ±" + fmt::format(fmt::runtime(format), candidate.metrics_std.at(name));
+  return text;
+}
+
+void write_quality(const RunReport& report, std::ostream& out) {
+  const std::string seeds =
+      report.info.repeats > 1 ? fmt::format("; mean ± std over {} seeds", report.info.repeats) : std::string();
+  out << fmt::format("Quality, robustness and interpretability (test split{})\n", seeds);
   std::vector<std::vector<std::string>> rows = {{"candidate", "architecture", "params", "MACs", "accuracy", "F1 macro",
-                                                 "noise acc", "p50 ms", "p90 ms", "images/s", "memory MiB",
-                                                 "devices", "train s", "train img/s"}};
-  for (const auto& candidate : report.candidates) {
-    if (!candidate.metrics) continue;
-    std::vector<std::string> row = {candidate.spec.name, architecture_text(candidate.spec)};
-    const Metrics& m = *candidate.metrics;
-    for (const std::string& cell :
-         {short_count(static_cast<double>(m.params)), short_count(static_cast<double>(m.macs)),
-          fmt::format("{:.4f}", m.accuracy), fmt::format("{:.4f}", m.f1_macro), fmt::format("{:.4f}", m.noise_accuracy),
-          fmt::format("{:.3f}", m.latency_ms_p50), fmt::format("{:.3f}", m.latency_ms_p90),
-          fmt::format("{:.0f}", m.throughput), fmt::format("{:.1f}", m.inference_memory_mib), std::to_string(m.devices),
-          fmt::format("{:.1f}", m.train_seconds), fmt::format("{:.0f}", m.train_images_per_s)}) {
-      row.push_back(cell);
+                                                 "corrupt acc", "FGSM 1/255", "FGSM 2/255", "gap", "faithfulness"}};
+  for (const auto& c : report.candidates) {
+    if (!c.metrics) continue;
+    const Metrics& m = *c.metrics;
+    rows.push_back({c.spec.name, architecture_text(c.spec), short_count(static_cast<double>(m.params)),
+                    short_count(static_cast<double>(m.macs)), with_spread(c, "accuracy", "{:.4f}"),
+                    with_spread(c, "f1_macro", "{:.4f}"), with_spread(c, "mean_corruption_accuracy", "{:.4f}"),
+                    with_spread(c, "fgsm_accuracy_1", "{:.4f}"), with_spread(c, "fgsm_accuracy_2", "{:.4f}"),
+                    with_spread(c, "generalization_gap", "{:+.4f}"), with_spread(c, "faithfulness", "{:.3f}")});
+  }
+  write_table(rows, out);
+}
+
+void write_corruptions(const RunReport& report, std::ostream& out) {
+  std::vector<std::string> names;
+  for (const auto& c : report.candidates) {
+    if (!c.metrics) continue;
+    for (const auto& score : c.metrics->corruptions) {
+      if (std::find(names.begin(), names.end(), score.corruption) == names.end()) names.push_back(score.corruption);
+    }
+  }
+  if (names.empty()) return;
+  out << "\nAccuracy under CIFAR-10-C corruptions (mean over the severities measured)\n";
+  std::vector<std::string> header = {"candidate"};
+  header.insert(header.end(), names.begin(), names.end());
+  std::vector<std::vector<std::string>> rows = {header};
+  for (const auto& c : report.candidates) {
+    if (!c.metrics) continue;
+    std::vector<std::string> row = {c.spec.name};
+    for (const auto& name : names) {
+      double sum = 0;
+      int count = 0;
+      for (const auto& score : c.metrics->corruptions) {
+        if (score.corruption != name) continue;
+        sum += score.accuracy;
+        ++count;
+      }
+      row.push_back(count > 0 ? fmt::format("{:.3f}", sum / count) : "-");
     }
     rows.push_back(row);
   }
   write_table(rows, out);
-  for (const auto& candidate : report.candidates) {
-    if (!candidate.metrics) out << "FAILED " << candidate.spec.name << ": " << candidate.failure << '\n';
-    for (const auto& warning : candidate.warnings) out << "WARNING " << candidate.spec.name << ": " << warning << '\n';
+}
+
+void write_cost(const RunReport& report, std::ostream& out) {
+  const RunInfo& info = report.info;
+  out << fmt::format("\nCost (latency at batch 1 and throughput at batch {} on this machine; devices for {} images/s "
+                     "on {}{})\n",
+                     info.deployment_batch, short_number(info.target_rate), info.device_name,
+                     info.device_speedup != 1 ? fmt::format(", {}x this machine", short_number(info.device_speedup))
+                                              : std::string());
+  std::vector<std::vector<std::string>> rows = {{"candidate", "p50 ms", "p99 ms", "images/s", "infer MiB", "train MiB",
+                                                 "devices", "train s", "retrain h", "checkpoint MiB"}};
+  for (const auto& c : report.candidates) {
+    if (!c.metrics) continue;
+    const Metrics& m = *c.metrics;
+    rows.push_back({c.spec.name, with_spread(c, "latency_ms_p50", "{:.3f}"), with_spread(c, "latency_ms_p99", "{:.3f}"),
+                    fmt::format("{:.0f}", m.throughput), fmt::format("{:.1f}", m.inference_memory_mib),
+                    fmt::format("{:.1f}", m.training_memory_mib), std::to_string(m.devices),
+                    fmt::format("{:.1f}", m.train_seconds), short_number(m.retrain_device_hours, 3),
+                    fmt::format("{:.2f}", m.checkpoint_mib)});
+  }
+  write_table(rows, out);
+  for (const auto& c : report.candidates) {
+    if (!c.metrics) out << "FAILED " << c.spec.name << ": " << c.failure << '\n';
+    for (const auto& warning : c.warnings) out << "WARNING " << c.spec.name << ": " << warning << '\n';
   }
 }
 
@@ -53,13 +108,24 @@ void write_text_report(const RunReport& report, std::ostream& out) {
   for (int64_t d : info.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
   out << fmt::format("dataset: {} at {}: {} training / {} test images, {} classes, {}\n", info.dataset_format,
                      info.dataset_root, info.train_images, info.test_images, info.num_classes, shape);
-  out << fmt::format("run: {}, threads: {}, libtorch {}, GLPK {}, {:.1f} s; target {} images/s\n\n", info.device,
-                     info.threads, info.torch_version, info.glpk_version, info.wall_seconds,
-                     short_number(info.target_rate));
-  write_measurements(report, out);
+  out << fmt::format("run: {}, threads: {}, libtorch {}, GLPK {}, {:.1f} s; {} seed{} per candidate; ", info.device,
+                     info.threads, info.torch_version, info.glpk_version, info.wall_seconds, info.repeats,
+                     info.repeats == 1 ? "" : "s");
+  out << (info.cache_dir.empty() ? std::string("cache off")
+                                 : fmt::format("cache {}: {} reused, {} trained", info.cache_dir, info.cache_hits,
+                                               info.cache_misses))
+      << "\n\n";
+  write_quality(report, out);
+  write_corruptions(report, out);
+  write_cost(report, out);
   if (!report.recommendation) {
     out << "\nNo candidate could be trained and measured; nothing to decide.\n";
     return;
+  }
+  if (info.confidence) {
+    out << fmt::format("\nConstraints are checked against the {:.0f}% one-sided confidence bound of the mean over "
+                       "the seeds (Student's t): lower for a minimum, upper for a maximum.\n",
+                       100 * *info.confidence);
   }
   out << '\n';
   write_decision_text(report.problem, *report.recommendation, "candidate", out);

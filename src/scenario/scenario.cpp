@@ -1,6 +1,7 @@
 #include "sizesel/scenario/scenario.hpp"
 
 #include <algorithm>
+#include <string>
 #include <limits>
 #include <set>
 
@@ -53,7 +54,94 @@ TrainingSpec read_training(ObjectReader& reader) {
   spec.seed = static_cast<uint64_t>(reader.integer("seed", 0, kIntMax, static_cast<int64_t>(spec.seed)));
   spec.threads = reader.integer("threads", 0, 1024, spec.threads);
   spec.device = reader.choice("device", {"cpu", "cuda"}, spec.device);
+  spec.repeats = reader.integer("repeats", 1, 100, spec.repeats);
+  if (const auto* recipe = reader.optional("full_recipe")) {
+    ObjectReader full(*recipe, reader.file(), reader.pointer("full_recipe"), {"epochs", "train_images"});
+    if (full.has("epochs")) spec.full_epochs = full.integer("epochs", 1, 1000000);
+    if (full.has("train_images")) spec.full_train_images = full.integer("train_images", 1, kIntMax);
+  }
   return spec;
+}
+
+/// A JSON array of distinct strings, each one of `allowed`.
+std::vector<std::string> read_names(ObjectReader& reader, const std::string& key, const std::vector<std::string>& allowed) {
+  const nlohmann::ordered_json& list = reader.require(key);
+  if (!list.is_array() || list.empty()) reader.fail(key, "must be a non-empty array of names (got " + short_dump(list) + ")");
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = reader.pointer(key) + "/" + std::to_string(i);
+    if (!list[i].is_string()) fail_at(reader.file(), at, "must be a string (got " + short_dump(list[i]) + ")");
+    const std::string name = list[i].get<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      const std::string suggestion = closest_match(name, allowed);
+      fail_at(reader.file(), at, "unknown \"" + name + "\"" + (suggestion.empty() ? "" : "; did you mean \"" + suggestion + "\"?"));
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) fail_at(reader.file(), at, "\"" + name + "\" is listed twice");
+    names.push_back(name);
+  }
+  return names;
+}
+
+/// A JSON array of distinct integers in [lo, hi].
+std::vector<int> read_integers(ObjectReader& reader, const std::string& key, int lo, int hi) {
+  const nlohmann::ordered_json& list = reader.require(key);
+  if (!list.is_array() || list.empty()) reader.fail(key, "must be a non-empty array of integers (got " + short_dump(list) + ")");
+  std::vector<int> values;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = reader.pointer(key) + "/" + std::to_string(i);
+    if (!list[i].is_number_integer() || list[i].get<int64_t>() < lo || list[i].get<int64_t>() > hi) {
+      fail_at(reader.file(), at, "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "] (got " +
+                                     short_dump(list[i]) + ")");
+    }
+    const int value = static_cast<int>(list[i].get<int64_t>());
+    if (std::find(values.begin(), values.end(), value) != values.end()) fail_at(reader.file(), at, "is listed twice");
+    values.push_back(value);
+  }
+  return values;
+}
+
+MeasurementSpec read_measurement(ObjectReader& reader) {
+  MeasurementSpec spec;
+  spec.warmup_runs = reader.integer("warmup_runs", 0, 10000, spec.warmup_runs);
+  spec.latency_runs = reader.integer("latency_runs", 1, 100000, spec.latency_runs);
+  spec.throughput_runs = reader.integer("throughput_runs", 1, 10000, spec.throughput_runs);
+  spec.robustness_images = reader.integer("robustness_images", 0, kIntMax, spec.robustness_images);
+  if (reader.has("corruptions")) spec.corruptions = read_names(reader, "corruptions", known_corruptions());
+  if (reader.has("severities")) spec.severities = read_integers(reader, "severities", 1, 5);
+  spec.saliency_images = reader.integer("saliency_images", 1, 100000, spec.saliency_images);
+  spec.deletion_steps = reader.integer("deletion_steps", 1, 1024, spec.deletion_steps);
+  return spec;
+}
+
+/// "criteria": {"R": {"corruption_robustness": 0.6, ...}} replaces a criterion's sub-weights.
+std::vector<CriterionGroup> read_criteria(ObjectReader& reader) {
+  std::vector<CriterionGroup> groups = default_criteria();
+  for (auto& group : groups) {
+    const auto* value = reader.optional(group.name);
+    if (value == nullptr) continue;
+    const std::vector<std::string>& allowed = allowed_sub_criteria(group.name);
+    ObjectReader parts(*value, reader.file(), reader.pointer(group.name), allowed);
+    group.parts.clear();
+    double total = 0;
+    for (const auto& item : value->items()) {
+      const double weight = parts.number(item.key(), 0, 1e6);
+      group.parts.push_back({item.key(), weight});
+      total += weight;
+    }
+    if (total <= 0) fail_at(reader.file(), reader.pointer(group.name), "at least one sub-weight must be > 0");
+    if (group.name == "E") {
+      double behaviour = 0;
+      for (const auto& part : group.parts) {
+        if (part.column == "faithfulness" || part.column == "deletion_auc") behaviour += part.weight;
+      }
+      if (behaviour <= 0) {
+        fail_at(reader.file(), reader.pointer(group.name),
+                "interpretability needs faithfulness or deletion_auc with a sub-weight > 0: depth and params "
+                "describe the structure, never alone how interpretable a model is");
+      }
+    }
+  }
+  return groups;
 }
 
 std::vector<int64_t> read_stages(ObjectReader& reader) {
@@ -129,7 +217,13 @@ std::vector<CandidateSpec> read_candidates(ObjectReader& root) {
 
 std::vector<std::string> criterion_names() {
   std::vector<std::string> names;
-  for (const auto& criterion : standard_criteria()) names.push_back(criterion.name);
+  for (const auto& criterion : default_criteria()) names.push_back(criterion.name);
+  return names;
+}
+
+std::vector<std::string> metric_names() {
+  std::vector<std::string> names;
+  for (const auto& info : metric_infos()) names.push_back(info.name);
   return names;
 }
 
@@ -140,35 +234,64 @@ std::vector<std::string> constrainable_names() {
 }
 
 bool is_fraction(const std::string& name) {
-  if (name == "P") return true;
-  for (const auto& info : metric_infos()) {
-    if (info.name == name) return info.fraction;
-  }
-  return false;
+  const MetricInfo* info = find_metric(name);
+  return info != nullptr && info->fraction;
 }
 
-// Every metric and criterion is >= 0; fractions lie in [0, 1].
+// Fractions lie in [0, 1]; the gap (train - test accuracy) in [-1, 1]; every other metric is >= 0.
 std::pair<double, double> limit_range(const std::string& metric) {
+  if (metric == "generalization_gap") return {-1.0, 1.0};
   return is_fraction(metric) ? std::pair<double, double>{0.0, 1.0} : std::pair<double, double>{0.0, kDoubleMax};
+}
+
+/// The metric columns the criteria combine, in criteria order.
+std::vector<Criterion> decision_columns(const std::vector<CriterionGroup>& groups) {
+  std::vector<Criterion> columns;
+  for (const auto& group : groups) {
+    for (const auto& part : group.parts) {
+      const bool seen = std::any_of(columns.begin(), columns.end(), [&](const Criterion& c) { return c.name == part.column; });
+      if (!seen) columns.push_back(metric_column(part.column));
+    }
+  }
+  return columns;
 }
 
 void read_decision(ObjectReader& reader, Scenario& scenario) {
   scenario.mode = read_mode(reader, "mode");
   scenario.normalization = read_normalization(reader, "normalization");
   if (const auto* references = reader.optional("reference")) {
-    ObjectReader ranges(*references, reader.file(), reader.pointer("reference"), criterion_names());
+    ObjectReader ranges(*references, reader.file(), reader.pointer("reference"), metric_names());
     for (const auto& item : references->items()) {
       ObjectReader range(item.value(), reader.file(), ranges.pointer(item.key()), {"worst", "best"});
       scenario.references[item.key()] = read_reference(range);
     }
   }
-  std::vector<Criterion> criteria = standard_criteria();
-  for (auto& criterion : criteria) {
-    const auto found = scenario.references.find(criterion.name);
-    if (found != scenario.references.end()) criterion.reference = found->second;
+  std::vector<Criterion> columns = decision_columns(scenario.criteria);
+  for (auto& column : columns) {
+    const auto found = scenario.references.find(column.name);
+    if (found != scenario.references.end()) column.reference = found->second;
   }
-  check_references(reader.file(), criteria, scenario.normalization,
-                   [&](std::size_t j) { return reader.pointer("reference") + "/" + criteria[j].name; });
+  check_references(reader.file(), columns, scenario.normalization,
+                   [&](std::size_t j) { return reader.pointer("reference") + "/" + columns[j].name; });
+}
+
+/// A constraint naming a criterion (P, C, E, R, M) means its one measured column, when it has one.
+void check_criterion_constraints(const ObjectReader& reader, const Scenario& scenario) {
+  for (const auto& constraint : scenario.constraints) {
+    for (const auto& group : scenario.criteria) {
+      if (group.name != constraint.metric) continue;
+      std::vector<std::string> counted;
+      for (const auto& part : group.parts) {
+        if (part.weight > 0) counted.push_back(part.column);
+      }
+      if (counted.size() == 1) continue;
+      std::string list;
+      for (const auto& column : counted) list += (list.empty() ? "" : ", ") + column;
+      const std::string scope = constraint.scope == ConstraintScope::kEachOption ? "per_option/" : "";
+      fail_at(reader.file(), reader.pointer(scope + (constraint.kind == BoundKind::kMin ? "min" : "max")) + "/" + group.name,
+              group.name + " combines several measurements (" + list + "); constrain one of them instead");
+    }
+  }
 }
 
 }  // namespace
@@ -178,7 +301,7 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
   const std::string name = file.string();
   ObjectReader root(document, name, "",
                     {"name", "dataset", "training", "candidates", "deployment", "measurement", "weights",
-                     "constraints", "decision"});
+                     "criteria", "constraints", "decision"});
 
   Scenario scenario;
   scenario.file = file;
@@ -191,33 +314,48 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
   if (const auto* training = root.optional("training")) {
     ObjectReader reader(*training, name, root.pointer("training"),
                         {"epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule",
-                         "augment", "seed", "threads", "device"});
+                         "augment", "seed", "threads", "device", "repeats", "full_recipe"});
     scenario.training = read_training(reader);
   }
 
   scenario.candidates = read_candidates(root);
 
   if (const auto* deployment = root.optional("deployment")) {
-    ObjectReader reader(*deployment, name, root.pointer("deployment"), {"target_rate", "batch_size"});
+    ObjectReader reader(*deployment, name, root.pointer("deployment"),
+                        {"target_rate", "batch_size", "device_speedup", "device_name"});
     scenario.deployment.target_rate = reader.positive_number("target_rate", 1e12, scenario.deployment.target_rate);
     scenario.deployment.batch_size = reader.integer("batch_size", 1, 1 << 16, scenario.deployment.batch_size);
+    scenario.deployment.device_speedup = reader.positive_number("device_speedup", 1e6, scenario.deployment.device_speedup);
+    scenario.deployment.device_name = reader.name("device_name", scenario.deployment.device_name);
   }
 
   if (const auto* measurement = root.optional("measurement")) {
     ObjectReader reader(*measurement, name, root.pointer("measurement"),
-                        {"warmup_runs", "latency_runs", "throughput_runs"});
-    auto& spec = scenario.measurement;
-    spec.warmup_runs = reader.integer("warmup_runs", 0, 10000, spec.warmup_runs);
-    spec.latency_runs = reader.integer("latency_runs", 1, 100000, spec.latency_runs);
-    spec.throughput_runs = reader.integer("throughput_runs", 1, 10000, spec.throughput_runs);
+                        {"warmup_runs", "latency_runs", "throughput_runs", "robustness_images", "corruptions",
+                         "severities", "saliency_images", "deletion_steps"});
+    scenario.measurement = read_measurement(reader);
   }
 
   ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criterion_names());
   scenario.weights = read_weights(weights, criterion_names());
 
+  scenario.criteria = default_criteria();
+  if (const auto* criteria = root.optional("criteria")) {
+    ObjectReader reader(*criteria, name, root.pointer("criteria"), criterion_names());
+    scenario.criteria = read_criteria(reader);
+  }
+
   if (const auto* constraints = root.optional("constraints")) {
-    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max", "per_option"});
+    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max", "per_option", "confidence"});
     scenario.constraints = read_constraints(reader, constrainable_names(), limit_range);
+    check_criterion_constraints(reader, scenario);
+    if (reader.has("confidence")) {
+      scenario.confidence = reader.number("confidence", 0.5, 0.9999);
+      if (scenario.training.repeats < 2) {
+        reader.fail("confidence", "needs training.repeats >= 2 to estimate a spread (got " +
+                                      std::to_string(scenario.training.repeats) + ")");
+      }
+    }
   }
 
   if (const auto* decision = root.optional("decision")) {

@@ -31,12 +31,13 @@ inline std::string read_file(const fs::path& path) {
 }
 
 // Runs the real binary with `args`, capturing stdout, stderr and the exit code.
-// `prefix` runs first in the same shell (a ulimit, say).
+// `prefix` runs first in the same shell (a ulimit, say). The results cache is the folder's own
+// cache/ (SIZESEL_CACHE_DIR), so that no test reads what another run left behind.
 inline Run sizesel(const TempDir& dir, const std::string& args, const std::string& prefix = "") {
   const fs::path out = dir.path() / "stdout.txt";
   const fs::path err = dir.path() / "stderr.txt";
   const std::string command =
-      prefix + "'" + SIZESEL_BINARY + "' " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
+      prefix + "SIZESEL_CACHE_DIR='" + (dir.path() / "cache").string() + "' '" + SIZESEL_BINARY + "' " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
   const int status = std::system(command.c_str());
   Run run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -70,11 +70,30 @@ TEST_CASE("recommend trains real candidates on Fashion-MNIST and prints a comple
     CHECK(m["devices"].get<double>() == std::ceil(2000 / m["throughput"].get<double>()));
     CHECK(m["train_seconds"].get<double>() > 0);
     CHECK(m["inference_memory_mib"].get<double>() > 0);
+    CHECK(m["latency_ms_p99"].get<double>() >= m["latency_ms_p90"].get<double>());
+    CHECK(m["corruptions"].size() == 50);  // 10 corruptions x 5 severities
+    CHECK(m["adversarial"].size() == 2);
+    CHECK(m["fgsm_accuracy_2"].get<double>() <= 1.0);
+    CHECK(m["checkpoint_mib"].get<double>() > 0);
+    CHECK(m["training_memory_mib"].get<double>() > 0);
+    CHECK(m["generalization_gap"].get<double>() ==
+          Approx(m["train_accuracy"].get<double>() - m["accuracy"].get<double>()));
+    // The full recipe defaults to this run's 1 epoch over the whole 60,000-image training split.
+    CHECK(m["retrain_device_hours"].get<double>() ==
+          Approx(m["train_seconds"].get<double>() / 300 * 60000 / 3600).epsilon(1e-9));
+    CHECK(m["training_curve"].size() == 1);
     for (const char* criterion : {"P", "C", "E", "R", "M"}) {
-      CHECK(candidate["criteria"].contains(criterion));
-      CHECK(candidate["normalized"][criterion].get<double>() >= 0.0);
-      CHECK(candidate["normalized"][criterion].get<double>() <= 1.0);
+      CHECK(candidate["criterion_values"][criterion].get<double>() >= 0.0);
+      CHECK(candidate["criterion_values"][criterion].get<double>() <= 1.0);
     }
+    for (const char* column : {"accuracy", "f1_macro", "devices", "faithfulness", "corruption_robustness",
+                               "fgsm_robustness", "generalization_gap", "retrain_device_hours", "checkpoint_mib",
+                               "accuracy_std"}) {
+      CHECK(candidate["criteria"].contains(column));
+      CHECK(candidate["normalized"][column].get<double>() >= 0.0);
+    }
+    CHECK(candidate["runs"].size() == 1);
+    CHECK(candidate["runs"][0]["cached"] == false);
     CHECK(candidate["score"].is_number());
   }
   // resnet8 on 1x28x28: He et al.'s 75,290 parameters less 2*16*9 stem weights for 1 input channel.
@@ -125,8 +144,9 @@ TEST_CASE("the text report shows the table, the exclusions and the recommendatio
   REQUIRE(run.exit_code == 0);
   CHECK_THAT(run.out, Catch::Contains("Recommendation: mini"));
   CHECK_THAT(run.out, Catch::Contains("excluded: params <= 10000 (got 75002, over by 65002)"));
-  CHECK_THAT(run.out, Catch::Contains("P max"));
-  CHECK_THAT(run.out, Catch::Contains("C min devices"));
+  CHECK_THAT(run.out, Catch::Contains("Criteria (each the sub-weighted mean of its normalised sub-criteria"));
+  CHECK_THAT(run.out, Catch::Contains("C: devices min [1]"));
+  CHECK_THAT(run.out, Catch::Contains("Accuracy under CIFAR-10-C corruptions"));
 }
 
 TEST_CASE("scenario errors exit 1 with one line naming the file and the field", "[cli]") {
@@ -218,14 +238,14 @@ TEST_CASE("recommend in mixture mode shares the load among trained candidates wi
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   std::string text = tiny_scenario(R"({"max": {"devices": 2}, "per_option": {"max": {"latency_ms_p50": 1000}}})");
-  text.replace(text.find(R"("name": "tiny",)"), 15, R"("name": "tiny", "decision": {"mode": "mixture", "normalization": "vector"},)");
+  text.replace(text.find(R"("name": "tiny",)"), 15, R"("name": "tiny", "decision": {"mode": "mixture", "normalization": "raw"},)");
   const auto scenario = dir.write("s.json", text);
   const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --format json -q");
   INFO(run.err);
   REQUIRE((run.exit_code == 0 || run.exit_code == 3));
   const auto json = nlohmann::json::parse(run.out);
   CHECK(json["mode"] == "mixture");
-  CHECK(json["normalization"] == "vector");
+  CHECK(json["normalization"] == "raw");
   CHECK(json["constraints"][1]["scope"] == "option");
   if (run.exit_code == 0) {
     double total = 0;
@@ -234,4 +254,137 @@ TEST_CASE("recommend in mixture mode shares the load among trained candidates wi
     CHECK(json["mixture"]["constraints"][0]["constraint"] == "devices <= 2");
     CHECK(json["stability"]["weights"].size() == 5);
   }
+}
+
+TEST_CASE("a second recommend changing only weights or constraints decides from the cache without training",
+          "[cli][real][cache]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const auto first_file = dir.write("first.json", tiny_scenario(R"({"max": {"devices": 100}})"));
+  const Run first = sizesel(dir, "recommend '" + first_file.string() + "' --format json");
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.err, Catch::Contains("0 from the cache, 2 to train"));
+
+  std::string changed = tiny_scenario(R"({"min": {"accuracy": 0.01}})");
+  changed.replace(changed.find(R"("P": 0.8)"), 8, R"("P": 0.1)");
+  const auto second_file = dir.write("second.json", changed);
+  const Run second = sizesel(dir, "recommend '" + second_file.string() + "' --format json");
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK_THAT(second.err, Catch::Contains("2 from the cache, 0 to train"));
+  CHECK(second.err.find("epoch") == std::string::npos);
+  const auto a = nlohmann::json::parse(first.out);
+  const auto b = nlohmann::json::parse(second.out);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(b["candidates"][i]["runs"][0]["cached"] == true);
+    CHECK(a["candidates"][i]["metrics"] == b["candidates"][i]["metrics"]);  // exactly the stored numbers
+  }
+  CHECK(b["run"]["cache"]["hits"] == 2);
+  CHECK(b["run"]["dataset"]["train_images"] == 300);  // known without loading the data
+
+  // A setting that changes the measurements misses.
+  std::string longer = tiny_scenario(R"({"max": {"devices": 100}})");
+  longer.replace(longer.find(R"("epochs": 1)"), 11, R"("epochs": 2)");
+  const Run third = sizesel(dir, "recommend '" + dir.write("third.json", longer).string() + "' -q --format json");
+  REQUIRE(third.exit_code == 0);
+  CHECK(nlohmann::json::parse(third.out)["run"]["cache"]["misses"] == 2);
+
+  // A damaged entry is noticed, retrained and stored whole again.
+  const Run list = sizesel(dir, "cache list");
+  CHECK_THAT(list.out, Catch::Contains("4 entries"));
+  std::filesystem::path entry;
+  for (const auto& item : std::filesystem::recursive_directory_iterator(dir.path() / "cache")) {
+    if (item.path().extension() == ".json") entry = item.path();
+  }
+  std::ofstream(entry, std::ios::trunc) << "{\"cache_format\": 1, \"key\": \"trunc";
+  const Run damaged = sizesel(dir, "cache list");
+  CHECK_THAT(damaged.out, Catch::Contains("DAMAGED"));
+  const Run again = sizesel(dir, "recommend '" + first_file.string() + "' --format json");
+  const Run again_longer = sizesel(dir, "recommend '" + dir.path().string() + "/third.json' --format json");
+  CHECK((again.exit_code == 0 && again_longer.exit_code == 0));
+  CHECK_THAT(again.err + again_longer.err, Catch::Contains("damaged cache entry"));
+  CHECK(sizesel(dir, "cache list").out.find("DAMAGED") == std::string::npos);
+  const Run cleared = sizesel(dir, "cache clear");
+  CHECK_THAT(cleared.out, Catch::Contains("removed 4 entries"));
+  const Run uncached = sizesel(dir, "recommend '" + first_file.string() + "' --no-cache -q --format json");
+  CHECK(nlohmann::json::parse(uncached.out)["run"]["cache"]["dir"].is_null());
+  CHECK_THAT(sizesel(dir, "cache list").out, Catch::Contains("0 entries"));
+}
+
+TEST_CASE("repeats train each candidate with successive seeds and report means, spreads and bounds",
+          "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  std::string text = tiny_scenario(R"({"min": {"accuracy": 0.01}, "confidence": 0.9})");
+  text.replace(text.find(R"("threads": 2)"), 12, R"("threads": 2, "repeats": 3, "seed": 7)");
+  const Run run = sizesel(dir, "recommend '" + dir.write("s.json", text).string() + "' --format json");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto json = nlohmann::json::parse(run.out);
+  CHECK(json["run"]["repeats"] == 3);
+  CHECK(json["run"]["confidence"] == 0.9);
+  for (const auto& candidate : json["candidates"]) {
+    REQUIRE(candidate["runs"].size() == 3);
+    double sum = 0;
+    for (std::size_t r = 0; r < 3; ++r) {
+      CHECK(candidate["runs"][r]["seed"] == 7 + r);
+      sum += candidate["runs"][r]["metrics"]["accuracy"].get<double>();
+    }
+    CHECK(candidate["metrics"]["accuracy"].get<double>() == Approx(sum / 3));
+    CHECK(candidate["metrics"]["accuracy_std"].get<double>() == Approx(candidate["metrics_std"]["accuracy"].get<double>()));
+    CHECK(candidate["metrics_std"].contains("latency_ms_p50"));
+  }
+  CHECK_THAT(run.err, Catch::Contains("seed 8] epoch 1/1"));
+}
+
+TEST_CASE("batch decides scenarios and tables in one go: JSON Lines, a summary, the worst exit code", "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "ci");
+  dir.write("ci/a_tiny.json", tiny_scenario(R"({"max": {"devices": 100}})"));
+  std::ifstream study(std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json");
+  std::string table((std::istreambuf_iterator<char>(study)), std::istreambuf_iterator<char>());
+  dir.write("ci/b_table.json", table);
+  table.replace(table.find(R"("min": {"P": 95})"), 16, R"("min": {"P": 99.9})");
+  dir.write("ci/c_infeasible.json", table);
+  const Run run = sizesel(dir, "batch '" + (dir.path() / "ci").string() + "' --format json -q");
+  INFO(run.err);
+  CHECK(run.exit_code == 3);
+  std::istringstream lines(run.out);
+  std::vector<nlohmann::json> results;
+  for (std::string line; std::getline(lines, line);) results.push_back(nlohmann::json::parse(line));
+  REQUIRE(results.size() == 3);
+  CHECK(results[0]["status"] == "recommended");
+  CHECK(results[0]["candidates"].size() == 2);
+  CHECK(results[1]["recommended"] == "s3");
+  CHECK(results[2]["status"] == "infeasible");
+  CHECK(results[2]["exit_code"] == 3);
+  CHECK_THAT(results[2]["file"].get<std::string>(), Catch::EndsWith("c_infeasible.json"));
+  CHECK_THAT(run.err, Catch::Contains("3 files: 2 recommended, 1 infeasible, 0 failed; exit 3"));
+
+  dir.write("ci/d_broken.json", "{");
+  const Run broken = sizesel(dir, "batch '" + (dir.path() / "ci").string() + "' -q");
+  CHECK(broken.exit_code == 1);
+  CHECK_THAT(broken.out, Catch::Contains("d_broken.json"));
+  CHECK_THAT(broken.out, Catch::Contains("4 files: 2 recommended, 1 infeasible, 1 failed; exit 1"));
+}
+
+TEST_CASE("scripts/ci-example.sh passes on configs/ci and fails a folder with an infeasible scenario", "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const std::string script = std::string(SIZESEL_SOURCE_DIR) + "/scripts/ci-example.sh";
+  const std::string env = "SIZESEL_CACHE_DIR='" + (dir.path() / "cache").string() + "' ";
+  const std::string results = (dir.path() / "results.jsonl").string();
+  const int ok = std::system((env + "'" + script + "' '" + SIZESEL_SOURCE_DIR + "/configs/ci' '" + results +
+                              "' > /dev/null 2>&1").c_str());
+  CHECK(WEXITSTATUS(ok) == 0);
+  CHECK_THAT(read_file(results), Catch::Contains("\"exit_code\":0"));
+  std::ifstream study(std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json");
+  std::string table((std::istreambuf_iterator<char>(study)), std::istreambuf_iterator<char>());
+  table.replace(table.find(R"("min": {"P": 95})"), 16, R"("min": {"P": 99.9})");
+  std::filesystem::create_directories(dir.path() / "bad");
+  dir.write("bad/infeasible.json", table);
+  const int failed = std::system((env + "'" + script + "' '" + (dir.path() / "bad").string() + "' '" + results +
+                                  "' > /dev/null 2>&1").c_str());
+  CHECK(WEXITSTATUS(failed) == 3);
 }

@@ -1,10 +1,13 @@
 // Tests of min-max normalisation and of the five criteria derived from measured metrics.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "sizesel/core/criteria.hpp"
 #include "sizesel/core/criteria_table.hpp"
+#include "sizesel/core/metrics.hpp"
 #include "sizesel/core/normalization.hpp"
 #include "sizesel/core/error.hpp"
 
@@ -45,27 +48,50 @@ TEST_CASE("normalisation rejects non-finite values and ragged rows", "[core]") {
   CHECK_THROWS_AS(normalize(two_criteria({{0.9, 1}, {0.8}}), Normalization::kMinMax), InputError);
 }
 
-TEST_CASE("the five criteria follow their documented formulas and directions", "[core]") {
-  Metrics m;
-  m.accuracy = 0.9;
-  m.f1_macro = 0.8;
-  m.devices = 3;
-  m.depth = 20;
-  m.noise_accuracy = 0.45;
-  m.train_seconds = 12.5;
-  CHECK(criterion_value(m, "P") == Approx(0.85));
-  CHECK(criterion_value(m, "C") == 3);
-  CHECK(criterion_value(m, "E") == 20);
-  CHECK(criterion_value(m, "R") == Approx(0.5));
-  CHECK(criterion_value(m, "M") == 12.5);
-  CHECK_THROWS_AS(criterion_value(m, "Q"), std::out_of_range);
-  const auto& criteria = standard_criteria();
+TEST_CASE("the five criteria combine allowed metrics, each column taking its metric's direction", "[core]") {
+  const auto& criteria = default_criteria();
   REQUIRE(criteria.size() == 5);
-  CHECK(criteria[0].direction == Direction::kMax);
-  CHECK(criteria[1].direction == Direction::kMin);
-  CHECK(criteria[2].direction == Direction::kMin);
-  CHECK(criteria[3].direction == Direction::kMax);
-  CHECK(criteria[4].direction == Direction::kMin);
+  const std::vector<std::string> names = {"P", "C", "E", "R", "M"};
+  for (std::size_t k = 0; k < criteria.size(); ++k) {
+    CHECK(criteria[k].name == names[k]);
+    double total = 0;
+    for (const auto& part : criteria[k].parts) {
+      const auto& allowed = allowed_sub_criteria(criteria[k].name);
+      CHECK(std::find(allowed.begin(), allowed.end(), part.column) != allowed.end());
+      CHECK(find_metric(part.column) != nullptr);
+      total += part.weight;
+    }
+    CHECK(total > 0);
+  }
+  CHECK(metric_column("accuracy").direction == Direction::kMax);
+  CHECK(metric_column("devices").direction == Direction::kMin);
+  CHECK(metric_column("generalization_gap").direction == Direction::kMin);
+  CHECK(metric_column("faithfulness").direction == Direction::kMax);
+  CHECK(metric_column("retrain_device_hours").unit == "h");
+  CHECK_FALSE(is_criterion("Q"));
+  CHECK_THROWS_AS(metric_column("speed"), std::out_of_range);
+}
+
+TEST_CASE("a summary over seeds averages every metric and reports the sample standard deviation", "[core]") {
+  Metrics a;
+  a.accuracy = 0.8;
+  a.params = 100;
+  a.per_class_accuracy = {0.7, 0.9};
+  a.corruptions = {{"contrast", 1, 0.5}};
+  Metrics b = a;
+  b.accuracy = 0.9;
+  b.per_class_accuracy = {0.8, 1.0};
+  b.corruptions[0].accuracy = 0.7;
+  const MetricSummary summary = summarize({a, b});
+  CHECK(summary.runs == 2);
+  CHECK(summary.mean.accuracy == Approx(0.85));
+  CHECK(summary.std.at("accuracy") == Approx(std::sqrt(0.005)));
+  CHECK(summary.mean.accuracy_std == Approx(std::sqrt(0.005)));
+  CHECK(summary.mean.params == 100);
+  CHECK(summary.std.at("params") == 0);
+  CHECK(summary.mean.per_class_accuracy[1] == Approx(0.95));
+  CHECK(summary.mean.corruptions[0].accuracy == Approx(0.6));
+  CHECK(summarize({a}).std.at("accuracy") == 0);
 }
 
 TEST_CASE("every metric name resolves to its field", "[core]") {

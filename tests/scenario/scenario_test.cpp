@@ -114,18 +114,26 @@ TEST_CASE("a width above 512 raises the default channel cap with it", "[scenario
 
 TEST_CASE("the decision section sets the mode, the normalisation and reference ranges", "[scenario]") {
   TempScenario file(valid_with(R"("name": "t")", R"("name": "t", "decision": {"mode": "mixture", "normalization": "reference",
-      "reference": {"P": {"worst": 0.5, "best": 1}, "C": {"worst": 10, "best": 1}, "E": {"worst": 100, "best": 2},
-                    "R": {"worst": 0, "best": 1}, "M": {"worst": 3600, "best": 0}}})"));
+      "reference": {"accuracy": {"worst": 0.5, "best": 1}, "f1_macro": {"worst": 0.5, "best": 1},
+                    "devices": {"worst": 10, "best": 1}, "faithfulness": {"worst": 0, "best": 1},
+                    "corruption_robustness": {"worst": 0, "best": 1}, "fgsm_robustness": {"worst": 0, "best": 1},
+                    "generalization_gap": {"worst": 0.2, "best": 0}, "retrain_device_hours": {"worst": 10, "best": 0},
+                    "checkpoint_mib": {"worst": 100, "best": 0}, "accuracy_std": {"worst": 0.05, "best": 0}}},
+      "criteria": {"R": {"corruption_robustness": 1, "fgsm_robustness": 1, "generalization_gap": 1}})"));
   const auto scenario = load_scenario(file.path());
   CHECK(scenario.mode == sizesel::DecisionMode::kMixture);
   CHECK(scenario.normalization == sizesel::Normalization::kReference);
-  CHECK(scenario.references.at("C").worst == 10);
+  CHECK(scenario.references.at("devices").worst == 10);
+  REQUIRE(scenario.criteria.size() == 5);
+  CHECK(scenario.criteria[3].name == "R");
+  CHECK(scenario.criteria[3].parts.size() == 3);
+  CHECK(scenario.criteria[3].parts[2].weight == 1);
 }
 
 TEST_CASE("every file in configs/ is a valid scenario or a valid table", "[scenario]") {
   int scenarios = 0;
   int tables = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(SIZESEL_SOURCE_DIR) / "configs")) {
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(SIZESEL_SOURCE_DIR) / "configs")) {
     if (entry.path().extension() != ".json") continue;
     INFO(entry.path());
     // A table has "options" (what `solve` decides among), a scenario "candidates" (what `recommend` trains).
@@ -188,7 +196,24 @@ TEST_CASE("each kind of mistake is reported with the file, the JSON pointer and 
        "/constraints/max/devices: must be >= 0 (got -1)"},
       {R"("max": {"latency_ms_p50": 20, "C": 4})", R"("per_option": {"max": {"latency_ms_p50": 20}})", ""},
       {R"("name": "t")", R"("name": "t", "decision": {"mode": "mixture", "normalization": "reference"})",
-       "/decision/reference/P: is required by \"normalization\": \"reference\""},
+       "/decision/reference/accuracy: is required by \"normalization\": \"reference\""},
+      {R"("name": "t")", R"("name": "t", "criteria": {"R": {"fgsm_robustness": 1, "speed": 2}})",
+       "/criteria/R/speed: unknown key"},
+      {R"("name": "t")", R"("name": "t", "criteria": {"R": {"fgsm_robustness": 0}})",
+       "/criteria/R: at least one sub-weight must be > 0"},
+      {R"("name": "t")", R"("name": "t", "criteria": {"E": {"depth": 1}})",
+       "/criteria/E: interpretability needs faithfulness or deletion_auc"},
+      {R"("name": "t")", R"("name": "t", "criteria": {"X": {}})", "/criteria/X: unknown key"},
+      {R"("accuracy": 0.5})", R"("accuracy": 0.5, "R": 0.5})", "/constraints/min/R: R combines several measurements"},
+      {R"("accuracy": 0.5})", R"("accuracy": 0.5}, "confidence": 0.95)",
+       "/constraints/confidence: needs training.repeats >= 2"},
+      {R"("batch_size": 32)", R"("batch_size": 32, "repeats": 0)", "/training/repeats: must be in [1, 100]"},
+      {R"("batch_size": 32)", R"("batch_size": 32, "full_recipe": {"epochs": 0})", "/training/full_recipe/epochs: must be in"},
+      {R"("target_rate": 100)", R"("target_rate": 100, "device_speedup": 0)", "/deployment/device_speedup: must be > 0"},
+      {R"("name": "t")", R"("name": "t", "measurement": {"corruptions": ["fog"]})",
+       "/measurement/corruptions/0: unknown \"fog\""},
+      {R"("name": "t")", R"("name": "t", "measurement": {"severities": [1, 6]})",
+       "/measurement/severities/1: must be an integer in [1, 5]"},
   };
   for (const auto& c : cases) {
     INFO(c.to);

@@ -19,6 +19,8 @@ struct CliOptions {
   std::optional<int64_t> threads;                 ///< replaces training.threads
   std::optional<std::filesystem::path> output;    ///< write the result here (atomically), not stdout
   bool quiet = false;                             ///< no progress on stderr
+  std::optional<std::filesystem::path> cache_dir;  ///< the results cache (default: default_cache_dir())
+  bool no_cache = false;                          ///< neither read nor write the cache
 
   // `solve` settings that replace the table file's, as written on the command line.
   std::optional<std::string> mode;            ///< "single" or "mixture"

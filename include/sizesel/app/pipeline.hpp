@@ -1,21 +1,43 @@
-// The recommend pipeline: scenario -> dataset -> train and measure each candidate -> decision.
+// The recommend pipeline: scenario -> (cache or dataset -> train and measure each candidate and seed) -> decision.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <ostream>
+
+#include <nlohmann/json.hpp>
 
 #include "sizesel/report/run_report.hpp"
 #include "sizesel/scenario/scenario.hpp"
 
 namespace sizesel {
 
-/// Walks the whole data flow of DESIGN.md for one scenario. Progress lines go to `log`
-/// (nullptr: silent). A candidate whose training fails is reported as failed and left out of
-/// the decision. Throws DataError when the dataset cannot be loaded, TrainingError when the
-/// device is unusable, SolverError when the solver fails.
-[[nodiscard]] RunReport run_recommend(const Scenario& scenario, std::ostream* log);
+/// How a run uses the results cache and where it reports progress.
+struct PipelineOptions {
+  std::optional<std::filesystem::path> cache_dir;  ///< nullopt: no cache (--no-cache)
+  std::ostream* log = nullptr;                     ///< progress lines; nullptr: silent
+};
 
-/// The criteria table and the constrainable metrics of the candidates that have metrics,
-/// in scenario order; sets each such candidate's `row`.
+/// Walks the whole data flow of DESIGN.md for one scenario. Each (candidate, seed) evaluation
+/// is looked up in the cache first and stored there as soon as it is done, so an interrupted
+/// run loses at most the evaluation in progress; when every one is cached, the dataset is not
+/// even loaded. A candidate whose training fails is reported as failed and left out of the
+/// decision. Throws DataError when the dataset cannot be loaded, TrainingError when the device
+/// is unusable, SolverError when the solver fails, Error when the cache cannot be written.
+[[nodiscard]] RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options);
+
+/// What determines the evaluation of `spec` with `seed` under `scenario` (its cache key's
+/// preimage): architecture, dataset (format, resolved root, its files' sizes and times,
+/// subset sizes), the training recipe and seed, the measurement settings, the deployment
+/// batch, libtorch's version, the device and the thread count. Not the candidate's name, the
+/// weights, the constraints, the target rate or the device speed-up: those change the
+/// decision, not the measurements.
+[[nodiscard]] nlohmann::json evaluation_inputs(const Scenario& scenario, const CandidateSpec& spec, uint64_t seed,
+                                               int64_t threads);
+
+/// The criteria table of the candidates that have metrics, in scenario order, with the
+/// scenario's criteria (sub-weights), constraints, mode and normalisation; sets each such
+/// candidate's `row`. With a confidence level, constraints are checked against bounds.
 [[nodiscard]] DecisionProblem decision_problem(const Scenario& scenario, std::vector<CandidateResult>& candidates);
 
 }  // namespace sizesel

@@ -1,12 +1,36 @@
-// The `sizesel recommend` subcommand: read a scenario, run the pipeline, print or write the result.
+// The `recommend` and `solve` subcommands: read an input, decide, render; and what one run produced.
 #pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "sizesel/app/cli_options.hpp"
 
 namespace sizesel {
 
-/// Runs `recommend` with these options and returns the exit code (kExitRecommended or
-/// kExitInfeasible). Throws sizesel::Error subclasses for input, data, training and solver errors.
+/// One decision, rendered: the exit code it earns and its report as JSON and as text.
+struct Outcome {
+  int exit_code = kExitRecommended;  ///< kExitRecommended or kExitInfeasible (errors throw)
+  nlohmann::json json;
+  std::string text;
+};
+
+/// Runs the recommend pipeline on `scenario` with these options (cache, data dir, threads,
+/// quiet). Throws sizesel::Error subclasses for input, data, training and solver errors, and
+/// TrainingError after rendering when every candidate failed (the outcome is then in `failed`).
+[[nodiscard]] Outcome recommend_outcome(const std::filesystem::path& scenario, const CliOptions& options,
+                                        Outcome* failed = nullptr);
+
+/// Decides the table `table` with these options' what-ifs. Throws InputError for a bad table or
+/// flag, SolverError when GLPK fails.
+[[nodiscard]] Outcome solve_outcome(const std::filesystem::path& table, const CliOptions& options);
+
+/// `sizesel recommend`: recommend_outcome, printed or written (-o). Returns the exit code.
 [[nodiscard]] int run_recommend_command(const CliOptions& options);
+
+/// `sizesel solve`: solve_outcome, printed or written (-o). Returns the exit code.
+[[nodiscard]] int run_solve_command(const CliOptions& options);
 
 }  // namespace sizesel

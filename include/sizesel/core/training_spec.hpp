@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace sizesel {
@@ -23,6 +24,12 @@ struct TrainingSpec {
   uint64_t seed = 1;
   int64_t threads = 0;       ///< intra-op threads; 0 = every core this process may run on
   std::string device = "cpu";  ///< "cpu" or "cuda"
+  int64_t repeats = 1;         ///< trainings per candidate, with seeds seed, seed+1, ...
+  /// The full training recipe that retraining in production would run, for
+  /// retrain_device_hours: epochs (default: `epochs`) over training images (default: the whole
+  /// training split, not the subset trained on here).
+  std::optional<int64_t> full_epochs;
+  std::optional<int64_t> full_train_images;
 };
 
 [[nodiscard]] std::string to_string(Schedule schedule);

@@ -1,5 +1,7 @@
-// Trains one candidate size and measures every metric sizesel reports for it.
+// Trains one candidate size with one seed and measures every metric sizesel reports for it.
 #pragma once
+
+#include <cstdint>
 
 #include <torch/types.h>
 
@@ -13,10 +15,6 @@
 
 namespace sizesel {
 
-/// Standard deviation of the Gaussian noise behind `noise_accuracy`, in [0,1] pixel units
-/// (CIFAR-10-C gaussian_noise, severity 1).
-inline constexpr double kNoiseSigma = 0.08;
-
 /// Everything that decides how a candidate is trained and measured.
 struct EvaluationPlan {
   TrainingSpec training;
@@ -26,16 +24,20 @@ struct EvaluationPlan {
 };
 
 struct CandidateEvaluation {
-  Metrics metrics;
+  Metrics metrics;  ///< everything but `devices` and `accuracy_std`, which need the deployment and the other seeds
   TrainingResult training;
 };
 
-/// Builds the candidate (seeded with plan.training.seed), trains it on dataset.train, then
-/// measures quality on dataset.test (clean and with Gaussian noise), quality on the training
-/// subset, structure (parameters, MACs, depth) and serving cost. Throws TrainingError when
-/// training diverges, InputError when the architecture is invalid.
+/// Builds the candidate, seeded with `seed`, trains it on dataset.train, then measures on the
+/// test split: quality; robustness (CIFAR-10-C corruptions and FGSM on a balanced subset of
+/// measurement.robustness_images, relative to the clean accuracy on that subset; the
+/// generalisation gap); faithfulness of gradient saliency (deletion test); structure; serving
+/// cost; training memory; the checkpoint (saved, reloaded, and required to predict identically);
+/// and the retraining cost of the full recipe (docs/metrics.md). Throws TrainingError when
+/// training diverges or the reloaded checkpoint predicts differently, InputError when the
+/// architecture is invalid.
 [[nodiscard]] CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset& dataset,
-                                                     const EvaluationPlan& plan,
+                                                     const EvaluationPlan& plan, uint64_t seed,
                                                      const EpochCallback& on_epoch = {});
 
 }  // namespace sizesel

@@ -13,7 +13,8 @@ namespace sizesel {
 
 struct ServingCost {
   double latency_ms_p50 = 0;        ///< median batch-1 forward time, ms
-  double latency_ms_p90 = 0;        ///< 90th percentile (nearest rank) batch-1 forward time, ms
+  double latency_ms_p90 = 0;
+  double latency_ms_p99 = 0;        ///< 90th percentile (nearest rank) batch-1 forward time, ms
   double throughput = 0;            ///< images/s at the deployment batch size
   /// Parameters and buffers + the input batch + the peak extra tensor memory while serving
   /// batches, MiB. Counted on the CPU allocator only: on CUDA the activations are not included.

@@ -26,6 +26,7 @@ struct Dataset {
   int64_t channels = 0;  ///< C of every image
   int64_t height = 0;    ///< H of every image, pixels
   int64_t width = 0;     ///< W of every image, pixels
+  int64_t full_train_images = 0;  ///< images in the whole training split, before the subset
 };
 
 /// Loads both splits of spec.format from spec.root, then takes class-balanced subsets of

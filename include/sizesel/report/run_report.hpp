@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -17,10 +18,19 @@
 
 namespace sizesel {
 
-/// One candidate of the scenario: trained and measured, or failed with a reason.
+/// One training of a candidate with one seed.
+struct CandidateRun {
+  uint64_t seed = 0;
+  bool cached = false;  ///< taken from the results cache rather than trained now
+  Metrics metrics;
+};
+
+/// One candidate of the scenario: trained and measured (once per seed), or failed with a reason.
 struct CandidateResult {
   CandidateSpec spec;
-  std::optional<Metrics> metrics;     ///< absent when training or measuring failed
+  std::vector<CandidateRun> runs;     ///< every seed, in order
+  std::optional<Metrics> metrics;     ///< the mean over the runs; absent when a run failed
+  std::map<std::string, double> metrics_std;  ///< sample standard deviation over the runs, per scalar metric
   std::string failure;                ///< why it failed; empty when it did not
   std::vector<std::string> warnings;  ///< doubts about a trained candidate (accuracy at chance level)
   std::optional<std::size_t> row;     ///< its row in the decision table, when it has metrics
@@ -41,6 +51,13 @@ struct RunInfo {
   std::vector<int64_t> input_shape;  ///< C, H, W
   double target_rate = 0;            ///< requests/s the deployment must serve
   int64_t deployment_batch = 0;
+  double device_speedup = 1;         ///< the serving device's speed relative to the measuring one
+  std::string device_name;           ///< the serving device
+  int64_t repeats = 1;               ///< seeds per candidate
+  std::optional<double> confidence;  ///< level of the bounds constraints are checked against
+  std::string cache_dir;             ///< "" when the cache is off
+  int64_t cache_hits = 0;            ///< evaluations taken from the cache
+  int64_t cache_misses = 0;          ///< evaluations trained in this run
   double wall_seconds = 0;           ///< the whole run
 };
 

@@ -27,10 +27,14 @@ struct Scenario {
   DeploymentSpec deployment;
   MeasurementSpec measurement;
   std::map<std::string, double> weights;  ///< criterion name (P, C, E, R, M) -> weight >= 0
-  std::vector<Constraint> constraints;    ///< on raw metric or criterion values
+  std::vector<CriterionGroup> criteria;   ///< P, C, E, R, M with their sub-weights
+  std::vector<Constraint> constraints;    ///< on raw metric values (or a one-metric criterion)
+  /// When set, a minimum is checked against the mean's lower confidence bound at this level and
+  /// a maximum against its upper one (Student's t over training.repeats seeds); else the mean.
+  std::optional<double> confidence;
   DecisionMode mode = DecisionMode::kSingle;
   Normalization normalization = Normalization::kMinMax;
-  std::map<std::string, ReferenceRange> references;  ///< criterion -> range, for reference normalisation
+  std::map<std::string, ReferenceRange> references;  ///< metric -> range, for reference normalisation
 };
 
 /// Options that change how a scenario file is read.
