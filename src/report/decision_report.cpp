@@ -114,26 +114,23 @@ void write_grouped_criteria(const DecisionProblem& problem, const Recommendation
   }
   write_table(rows, out);
 
-  out << "\nSub-criteria (raw -> normalised; sub-weight in brackets)\n";
-  std::vector<std::string> sub_header = {noun};
-  std::vector<std::pair<std::size_t, double>> columns;  // column index, sub-weight
+  out << "\nSub-criteria (raw -> normalised), one row each, with its direction, unit and sub-weight\n";
+  std::vector<std::string> sub_header = {"criterion: sub-criterion"};
+  for (const auto& option : table.options) sub_header.push_back(option);
+  std::vector<std::vector<std::string>> sub_rows = {sub_header};
   for (const auto& group : recommendation.groups) {
     for (const auto& part : group.parts) {
       for (std::size_t j = 0; j < table.criteria.size(); ++j) {
         if (table.criteria[j].name != part.column) continue;
-        columns.emplace_back(j, part.weight);
-        sub_header.push_back(column_header(table.criteria[j], group.name + ": ") + " [" + short_number(part.weight) + "]");
+        std::vector<std::string> row = {column_header(table.criteria[j], group.name + ": ") + " [" +
+                                        short_number(part.weight) + "]"};
+        for (std::size_t i = 0; i < table.options.size(); ++i) {
+          row.push_back(fmt::format("{} -> {}", short_number(table.values[i][j]),
+                                    normalised_text(recommendation, recommendation.normalized.values[i][j])));
+        }
+        sub_rows.push_back(row);
       }
     }
-  }
-  std::vector<std::vector<std::string>> sub_rows = {sub_header};
-  for (std::size_t i = 0; i < table.options.size(); ++i) {
-    std::vector<std::string> row = {table.options[i]};
-    for (const auto& [j, weight] : columns) {
-      row.push_back(fmt::format("{} -> {}", short_number(table.values[i][j]),
-                                normalised_text(recommendation, recommendation.normalized.values[i][j])));
-    }
-    sub_rows.push_back(row);
   }
   write_table(sub_rows, out);
 }
