@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sizesel/app/output_file.hpp"
+#include "sizesel/app/pipeline.hpp"
 #include "sizesel/app/recommend_command.hpp"
 #include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/error.hpp"
@@ -76,6 +77,23 @@ int run_batch_command(const CliOptions& options, const std::vector<fs::path>& pa
   CliOptions each = options;
   each.output.reset();
   if (!options.no_cache) each.cache_dir = cache_folder(options);
+
+  // Restart once for honest timings if any scenario will train (see ensure_passive_openmp).
+  for (const auto& file : files) {
+    if (is_table(file)) continue;
+    try {
+      ScenarioOverrides overrides;
+      overrides.data_dir = each.data_dir;
+      PipelineOptions pipeline;
+      if (!each.no_cache) pipeline.cache_dir = each.cache_dir;
+      if (needs_training(load_scenario(file, overrides), pipeline)) {
+        ensure_passive_openmp();
+        break;
+      }
+    } catch (const Error&) {
+      // Reported when the file's turn comes.
+    }
+  }
 
   std::vector<Row> rows;
   std::ostringstream lines;

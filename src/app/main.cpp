@@ -1,6 +1,4 @@
 // sizesel's entry point: parses the command line, runs a subcommand, maps errors to exit codes.
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -21,17 +19,6 @@
 
 namespace {
 
-// OpenMP reads OMP_WAIT_POLICY when libtorch is loaded, before main() runs. Its default
-// spin-waiting made two threads 4x slower next to another busy process, which would corrupt
-// every timing sizesel reports, so the process restarts itself once with the passive policy
-// unless the user chose a policy explicitly.
-void ensure_passive_openmp(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-  ::execv("/proc/self/exe", argv);
-  // execv only returns on failure; the run goes on with the default policy.
-}
-
 std::string version_text() {
   return std::string("sizesel ") + SIZESEL_VERSION + " (libtorch " + sizesel::torch_version() +
          (sizesel::torch_has_cuda() ? ", CUDA" : ", CPU only") + "; GLPK " + sizesel::glpk_version() + ")";
@@ -49,7 +36,6 @@ const char* kExitCodes =
 }  // namespace
 
 int main(int argc, char** argv) {
-  ensure_passive_openmp(argv);
   using namespace sizesel;
 
   CLI::App app{"sizesel: choose a model size from measurements.\n"

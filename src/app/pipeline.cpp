@@ -1,6 +1,11 @@
 #include "sizesel/app/pipeline.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
 #include <cmath>
 
 #include <boost/math/distributions/students_t.hpp>
@@ -116,6 +121,35 @@ Json evaluation_inputs(const Scenario& scenario, const CandidateSpec& spec, uint
             {"deployment_batch", scenario.deployment.batch_size}}}};
 }
 
+bool needs_training(const Scenario& scenario, const PipelineOptions& options) {
+  if (!options.cache_dir) return true;
+  const ResultCache cache(*options.cache_dir);
+  const int64_t threads = configure_threads(scenario.training.threads);
+  for (const auto& spec : scenario.candidates) {
+    for (int64_t r = 0; r < scenario.training.repeats; ++r) {
+      const uint64_t seed = scenario.training.seed + static_cast<uint64_t>(r);
+      if (!cache.find(evaluation_inputs(scenario, spec, seed, threads))) return true;
+    }
+  }
+  return false;
+}
+
+void ensure_passive_openmp() {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> arguments;
+  for (std::string argument; std::getline(in, argument, '\0');) arguments.push_back(argument);
+  if (arguments.empty()) return;
+  std::vector<char*> argv;
+  for (auto& argument : arguments) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  std::cout.flush();
+  std::cerr.flush();
+  ::execv("/proc/self/exe", argv.data());
+  // execv only returns on failure; the run goes on with the default policy.
+}
+
 DecisionProblem decision_problem(const Scenario& scenario, std::vector<CandidateResult>& candidates) {
   DecisionProblem problem;
   problem.groups = scenario.criteria;
@@ -204,6 +238,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
   info.device_name = scenario.deployment.device_name;
   info.repeats = scenario.training.repeats;
   info.confidence = scenario.confidence;
+  if (const char* policy = std::getenv("OMP_WAIT_POLICY"); policy != nullptr) info.omp_wait_policy = policy;
   info.dataset_format = to_string(scenario.dataset.format);
   info.dataset_root = scenario.dataset.root.string();
   std::optional<ResultCache> cache;

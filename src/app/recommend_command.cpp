@@ -31,6 +31,7 @@ Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& o
   PipelineOptions pipeline;
   pipeline.log = options.quiet ? nullptr : &std::cerr;
   if (!options.no_cache) pipeline.cache_dir = options.cache_dir ? *options.cache_dir : default_cache_dir();
+  if (needs_training(scenario, pipeline)) ensure_passive_openmp();
   const RunReport report = run_recommend(scenario, pipeline);
 
   Outcome outcome;

@@ -69,6 +69,7 @@ nlohmann::json json_report(const RunReport& report) {
                  {"glpk_version", info.glpk_version},
                  {"device", info.device},
                  {"threads", info.threads},
+                 {"omp_wait_policy", info.omp_wait_policy.empty() ? nlohmann::json() : nlohmann::json(info.omp_wait_policy)},
                  {"dataset", {{"format", info.dataset_format},
                               {"root", info.dataset_root},
                               {"train_images", info.train_images},

@@ -106,7 +106,12 @@ TEST_CASE("recommend trains real candidates on Fashion-MNIST and prints a comple
   CHECK(json["recommended"] == expected);
   CHECK(json["run"]["dataset"]["train_images"] == 300);
   CHECK(json["run"]["dataset"]["test_images"] == 100);
+  CHECK(json["run"]["omp_wait_policy"] == "PASSIVE");  // restarted for honest timings before training
   CHECK_THAT(run.err, Catch::Contains("[1/2 r8] epoch 1/1"));
+  // A policy the user chose is kept.
+  const Run active = sizesel(dir, "recommend '" + scenario.string() + "' --format json --no-cache -q", "OMP_WAIT_POLICY=ACTIVE ");
+  REQUIRE(active.exit_code == 0);
+  CHECK(nlohmann::json::parse(active.out)["run"]["omp_wait_policy"] == "ACTIVE");
 }
 
 TEST_CASE("no feasible candidate exits 3 and names the constraint and the shortfall of each", "[cli][real]") {

@@ -18,6 +18,17 @@ struct PipelineOptions {
   std::ostream* log = nullptr;                     ///< progress lines; nullptr: silent
 };
 
+/// Whether running `scenario` would train anything: some (candidate, seed) evaluation is not in
+/// the cache (or there is no cache). Sets libtorch's thread count as the run would.
+[[nodiscard]] bool needs_training(const Scenario& scenario, const PipelineOptions& options);
+
+/// OpenMP reads OMP_WAIT_POLICY when libtorch is loaded, before main() runs. Its default
+/// spin-waiting made two threads 4x slower next to another busy process, which would corrupt
+/// every timing sizesel reports, so a run that is about to train and time restarts itself once
+/// (same command line, from /proc/self) with the passive policy, unless the user chose a policy.
+/// Returns only when no restart is needed or the restart failed.
+void ensure_passive_openmp();
+
 /// Walks the whole data flow of DESIGN.md for one scenario. Each (candidate, seed) evaluation
 /// is looked up in the cache first and stored there as soon as it is done, so an interrupted
 /// run loses at most the evaluation in progress; when every one is cached, the dataset is not

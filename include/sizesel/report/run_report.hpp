@@ -56,6 +56,7 @@ struct RunInfo {
   int64_t repeats = 1;               ///< seeds per candidate
   std::optional<double> confidence;  ///< level of the bounds constraints are checked against
   std::string cache_dir;             ///< "" when the cache is off
+  std::string omp_wait_policy;       ///< OMP_WAIT_POLICY in force ("" when unset: nothing was timed)
   int64_t cache_hits = 0;            ///< evaluations taken from the cache
   int64_t cache_misses = 0;          ///< evaluations trained in this run
   double wall_seconds = 0;           ///< the whole run
