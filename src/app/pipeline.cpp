@@ -303,6 +303,12 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       fmt::print(*log, "sizesel: {} training / {} test images, {} classes\n", info.train_images, info.test_images,
                  classes);
     }
+    const int64_t positions = dataset.height * dataset.width;
+    if (scenario.measurement.deletion_steps > positions) {
+      throw InputError(located_message(scenario.file.string(), "/measurement/deletion_steps",
+                                       fmt::format("must be at most the image's H*W = {} (got {})", positions,
+                                                   scenario.measurement.deletion_steps)));
+    }
     // Every architecture is built once before any training, so that an impossible one stops
     // the run at once as a scenario error rather than after hours of training.
     for (std::size_t i = 0; i < count; ++i) {

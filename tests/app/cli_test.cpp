@@ -238,6 +238,18 @@ TEST_CASE("an architecture too large to build is a scenario error naming the can
   CHECK(run.err.find('\n') == run.err.size() - 1);
 }
 
+TEST_CASE("deletion steps beyond the image's pixels stop the run before any training", "[cli]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  std::string text = tiny_scenario("{}");
+  text.replace(text.find(R"("throughput_runs": 2)"), 20, R"("throughput_runs": 2, "deletion_steps": 785)");
+  const auto scenario = dir.write("s.json", text);
+  const Run run = sizesel(dir, "recommend '" + scenario.string() + "'");
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains(scenario.string() + ": /measurement/deletion_steps: must be at most the image's H*W = 784 (got 785)"));
+  CHECK(run.err.find("epoch") == std::string::npos);
+}
+
 TEST_CASE("recommend in mixture mode shares the load among trained candidates with the same decision core",
           "[cli][real]") {
   SKIP_WITHOUT_FASHION_MNIST();
