@@ -87,6 +87,7 @@ Json evaluation_inputs(const Scenario& scenario, const CandidateSpec& spec, uint
   const MeasurementSpec& m = scenario.measurement;
   const DatasetSpec& d = scenario.dataset;
   return {{"cache_format", 1},
+          {"method", kMeasurementMethod},
           {"sizesel", SIZESEL_VERSION},
           {"libtorch", torch_version()},
           {"device", t.device},

@@ -43,6 +43,20 @@ MacCount then(const MacCount& first, const MacCount& second) {
   return MacCount{first.macs + second.macs, second.output};
 }
 
+// Folds `bn` (eval-mode statistics) into `conv`, which gains a bias.
+void fold_into(torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) {
+  torch::NoGradGuard no_grad;
+  const auto scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
+  conv->weight.mul_(scale.view({-1, 1, 1, 1}));
+  // The convolution was built without a bias, so "bias" is registered as an undefined
+  // parameter; its forward reads the member, which is set here. (Not re-registered: the folded
+  // copy is only served, never moved, saved or trained.)
+  conv->bias = bn->bias - bn->running_mean * scale;
+}
+
+// Batch norm, or nothing once it has been folded into the convolution before it.
+torch::Tensor normed(bool folded, torch::nn::BatchNorm2d& bn, const torch::Tensor& x) { return folded ? x : bn(x); }
+
 std::string candidate_label(const CandidateSpec& spec) {
   if (!spec.name.empty()) return fmt::format("candidate '{}'", spec.name);
   if (!spec.preset.empty()) return fmt::format("preset '{}'", spec.preset);
@@ -120,7 +134,7 @@ ShortcutImpl::ShortcutImpl(int64_t in_channels, int64_t out_channels, int64_t st
 
 torch::Tensor ShortcutImpl::forward(const torch::Tensor& x) {
   if (identity_) return x;
-  if (conv_) return bn_(conv_(x));
+  if (conv_) return normed(folded_, bn_, conv_(x));
   constexpr int64_t kToEnd = std::numeric_limits<int64_t>::max();
   torch::Tensor out = x;
   if (stride_ > 1) out = out.slice(2, 0, kToEnd, stride_).slice(3, 0, kToEnd, stride_);
@@ -129,6 +143,12 @@ torch::Tensor ShortcutImpl::forward(const torch::Tensor& x) {
     out = F::pad(out, F::PadFuncOptions({0, 0, 0, 0, 0, out_channels_ - in_channels_}));
   }
   return out;
+}
+
+void ShortcutImpl::fold_batch_norm() {
+  if (!conv_ || folded_) return;
+  fold_into(conv_, bn_);
+  folded_ = true;
 }
 
 MacCount ShortcutImpl::macs(SpatialSize input) const {
@@ -147,9 +167,17 @@ BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_
                                 Shortcut(in_channels, out_channels, stride, shortcut))) {}
 
 torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
-  torch::Tensor out = torch::relu(bn1_(conv1_(x)));
-  out = bn2_(conv2_(out));
+  torch::Tensor out = torch::relu(normed(folded_, bn1_, conv1_(x)));
+  out = normed(folded_, bn2_, conv2_(out));
   return torch::relu(out + shortcut_(x));
+}
+
+void BasicBlockImpl::fold_batch_norm() {
+  if (folded_) return;
+  fold_into(conv1_, bn1_);
+  fold_into(conv2_, bn2_);
+  shortcut_->fold_batch_norm();
+  folded_ = true;
 }
 
 MacCount BasicBlockImpl::macs(SpatialSize input) const {
@@ -175,10 +203,19 @@ BottleneckImpl::BottleneckImpl(int64_t in_channels, int64_t planes, int64_t stri
 }
 
 torch::Tensor BottleneckImpl::forward(const torch::Tensor& x) {
-  torch::Tensor out = torch::relu(bn1_(conv1_(x)));
-  out = torch::relu(bn2_(conv2_(out)));
-  out = bn3_(conv3_(out));
+  torch::Tensor out = torch::relu(normed(folded_, bn1_, conv1_(x)));
+  out = torch::relu(normed(folded_, bn2_, conv2_(out)));
+  out = normed(folded_, bn3_, conv3_(out));
   return torch::relu(out + shortcut_(x));
+}
+
+void BottleneckImpl::fold_batch_norm() {
+  if (folded_) return;
+  fold_into(conv1_, bn1_);
+  fold_into(conv2_, bn2_);
+  fold_into(conv3_, bn3_);
+  shortcut_->fold_batch_norm();
+  folded_ = true;
 }
 
 MacCount BottleneckImpl::macs(SpatialSize input) const {
@@ -220,12 +257,20 @@ ResNetImpl::ResNetImpl(const CandidateSpec& spec, int64_t in_channels, int64_t n
       torch::nn::init::constant_(bn->bias, 0.0);
     }
   }
+  // Convolution weights in channels-last order: libtorch's oneDNN convolutions then propagate
+  // NHWC activations through the network, which trains markedly faster on the CPU
+  // (BENCHMARKS.md). The function computed is the same.
+  for (const auto& module : modules(/*include_self=*/false)) {
+    if (auto* conv = module->as<torch::nn::Conv2d>()) {
+      conv->weight.set_data(conv->weight.contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+  }
 }
 
 torch::Tensor ResNetImpl::forward(const torch::Tensor& x) { return head(features(x)); }
 
 torch::Tensor ResNetImpl::features(const torch::Tensor& x) {
-  torch::Tensor out = torch::relu(stem_bn_(stem_conv_(x)));
+  torch::Tensor out = torch::relu(normed(folded_, stem_bn_, stem_conv_(x)));
   for (auto& stage : stages_) out = stage->forward(out);
   return out;
 }
@@ -233,6 +278,22 @@ torch::Tensor ResNetImpl::features(const torch::Tensor& x) {
 torch::Tensor ResNetImpl::head(const torch::Tensor& features) {
   torch::Tensor pooled = F::adaptive_avg_pool2d(features, F::AdaptiveAvgPool2dFuncOptions(1));
   return fc_(pooled.flatten(1));
+}
+
+void ResNetImpl::fold_batch_norm() {
+  if (folded_) return;
+  eval();
+  fold_into(stem_conv_, stem_bn_);
+  for (auto& stage : stages_) {
+    for (const auto& child : stage->children()) {
+      if (auto* basic = child->as<BasicBlock>()) {
+        basic->fold_batch_norm();
+      } else if (auto* bottleneck = child->as<Bottleneck>()) {
+        bottleneck->fold_batch_norm();
+      }
+    }
+  }
+  folded_ = true;
 }
 
 int64_t ResNetImpl::macs(SpatialSize input) const {
@@ -253,6 +314,19 @@ int64_t ResNetImpl::macs(SpatialSize input) const {
     }
   }
   return total.macs + fc_->options.in_features() * fc_->options.out_features();
+}
+
+ResNet folded_for_serving(const ResNet& model) {
+  ResNet copy(model->spec(), model->in_channels(), model->num_classes());
+  {
+    torch::NoGradGuard no_grad;
+    const auto parameters = model->named_parameters(/*recurse=*/true);
+    for (auto& item : copy->named_parameters(/*recurse=*/true)) item.value().set_data(parameters[item.key()].clone());
+    const auto buffers = model->named_buffers(/*recurse=*/true);
+    for (auto& item : copy->named_buffers(/*recurse=*/true)) item.value().set_data(buffers[item.key()].clone());
+  }
+  copy->fold_batch_norm();
+  return copy;
 }
 
 int64_t count_parameters(const torch::nn::Module& module) {

@@ -278,4 +278,44 @@ TEST_CASE("MACs are only defined for a non-empty image", "[ml][resnet]") {
   CHECK_THROWS_AS(count_macs(model, 0, 32), InputError);
 }
 
+
+TEST_CASE("Folding batch norms for serving computes the same function as the eval-mode model", "[ml][resnet]") {
+  // Basic blocks with projections, a bottleneck with pad shortcuts: every kind of (conv, bn) pair.
+  for (const CandidateSpec& spec :
+       {custom(BlockType::kBasic, {1, 2}, 4, 8, ShortcutType::kProjection), tiny_bottleneck(), preset("resnet8")}) {
+    torch::manual_seed(0);
+    ResNet model(spec, 3, 5);
+    // A few training passes move the running statistics, weights and biases away from
+    // their initial values, so that folding has something to fold.
+    torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+    for (int step = 0; step < 3; ++step) {
+      sgd.zero_grad();
+      model->forward(torch::randn({8, 3, 16, 16})).square().mean().backward();
+      sgd.step();
+    }
+    model->eval();
+    ResNet folded = folded_for_serving(model);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor x = torch::randn({4, 3, 16, 16});
+    const torch::Tensor expected = model->forward(x);
+    const torch::Tensor got = folded->forward(x);
+    INFO(spec.name << " max difference " << (expected - got).abs().max().item<double>());
+    CHECK(torch::allclose(got, expected, 1e-4, 1e-5));
+    // The original keeps its batch norms: folding worked on a copy.
+    CHECK(model->forward(x).equal(expected));
+  }
+}
+
+TEST_CASE("Convolution weights are stored channels-last", "[ml][resnet]") {
+  ResNet model(preset("resnet8"), 3, 10);
+  int64_t convolutions = 0;
+  for (const auto& module : model->modules(/*include_self=*/false)) {
+    if (auto* conv = module->as<torch::nn::Conv2d>()) {
+      ++convolutions;
+      CHECK(conv->weight.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+  }
+  CHECK(convolutions == 7);
+}
+
 }  // namespace sizesel

@@ -15,6 +15,11 @@
 
 namespace sizesel {
 
+/// Version of how evaluate_candidate trains and measures, part of every results-cache key:
+/// raised whenever a change in the code changes what the same inputs measure, so that no
+/// result measured the old way is reused. 2: channels-last weights, served with folded batch norms.
+inline constexpr int kMeasurementMethod = 2;
+
 /// Everything that decides how a candidate is trained and measured.
 struct EvaluationPlan {
   TrainingSpec training;

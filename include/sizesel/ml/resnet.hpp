@@ -43,8 +43,11 @@ class ShortcutImpl : public torch::nn::Module {
 
   /// MACs of the projection for one image (0 for identity and padding).
   [[nodiscard]] MacCount macs(SpatialSize input) const;
+  /// Folds the projection's batch norm into its convolution (eval-mode statistics).
+  void fold_batch_norm();
 
  private:
+  bool folded_ = false;
   int64_t in_channels_;
   int64_t out_channels_;
   int64_t stride_;
@@ -64,8 +67,11 @@ class BasicBlockImpl : public torch::nn::Module {
 
   /// MACs of both convolutions and a projection shortcut, for one image.
   [[nodiscard]] MacCount macs(SpatialSize input) const;
+  /// Folds every batch norm into the convolution before it (eval-mode statistics).
+  void fold_batch_norm();
 
  private:
+  bool folded_ = false;
   torch::nn::Conv2d conv1_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr};
   torch::nn::Conv2d conv2_{nullptr};
@@ -91,8 +97,11 @@ class BottleneckImpl : public torch::nn::Module {
 
   /// MACs of the three convolutions and a projection shortcut, for one image.
   [[nodiscard]] MacCount macs(SpatialSize input) const;
+  /// Folds every batch norm into the convolution before it (eval-mode statistics).
+  void fold_batch_norm();
 
  private:
+  bool folded_ = false;
   torch::nn::Conv2d conv1_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr};
   torch::nn::Conv2d conv2_{nullptr};
@@ -138,8 +147,13 @@ class ResNetImpl : public torch::nn::Module {
   [[nodiscard]] const CandidateSpec& spec() const { return spec_; }
   [[nodiscard]] int64_t in_channels() const { return in_channels_; }
   [[nodiscard]] int64_t num_classes() const { return num_classes_; }
+  /// Folds every batch norm into the convolution before it, using the running statistics:
+  /// W' = W * g / sqrt(v + eps), b' = beta - m * g / sqrt(v + eps). The folded model computes
+  /// the eval-mode function with fewer operations; it must not be trained any more.
+  void fold_batch_norm();
 
  private:
+  bool folded_ = false;
   CandidateSpec spec_;
   int64_t in_channels_;
   int64_t num_classes_;
@@ -152,6 +166,10 @@ TORCH_MODULE(ResNet);
 
 /// Trainable parameters (those requiring grad) of a module and all its submodules.
 [[nodiscard]] int64_t count_parameters(const torch::nn::Module& module);
+
+/// A copy of `model` (same architecture, parameters and buffers) with its batch norms folded
+/// into the convolutions, in eval mode, for serving: what a deployment would run.
+[[nodiscard]] ResNet folded_for_serving(const ResNet& model);
 
 /// Multiply-accumulates per image for an input of in_channels x height x width: every convolution
 /// (out_h*out_w*out_c*in_c/groups*kh*kw) and the classifier (in*out); batch norm, ReLU, additions,
