@@ -10,6 +10,7 @@
 #include <c10/util/Exception.h>
 
 #include "sizesel/app/batch_command.hpp"
+#include "sizesel/app/bench_command.hpp"
 #include "sizesel/app/cli_options.hpp"
 #include "sizesel/app/recommend_command.hpp"
 #include "sizesel/core/error.hpp"
@@ -86,10 +87,10 @@ int main(int argc, char** argv) {
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
                 "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
 
-  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache"};
+  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache", "bench"};
   if (argc > 1 && argv[1][0] != '-' && std::find(subcommands.begin(), subcommands.end(), argv[1]) == subcommands.end()) {
     std::cerr << "sizesel: error: unknown subcommand \"" << argv[1]
-              << "\" (subcommands: recommend, solve, batch, cache; see sizesel --help)\n";
+              << "\" (subcommands: recommend, solve, batch, cache, bench; see sizesel --help)\n";
     return kExitInputError;
   }
   std::vector<std::filesystem::path> batch_paths;
@@ -115,6 +116,59 @@ int main(int argc, char** argv) {
                         "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
   }
 
+  auto* bench = app.add_subcommand("bench", "Benchmarks: training and inference speed, the SGEMM peak (BENCHMARKS.md)");
+  bench->require_subcommand(1);
+  BenchTrainOptions train_options;
+  std::string bench_format = "text";
+  auto* bench_train = bench->add_subcommand("train", "Train one preset on a subset as recommend does, and time it");
+  bench_train->add_option("--preset", train_options.preset, "Model preset (resnet8 ... resnet110, small ... large2)")
+      ->capture_default_str();
+  bench_train->add_option("--data-dir", train_options.data_dir, "Dataset folder")->required();
+  bench_train->add_option("--dataset-format", train_options.dataset_format, "cifar10-bin or idx")
+      ->check(CLI::IsMember({"cifar10-bin", "idx"}))
+      ->capture_default_str();
+  bench_train->add_option("--images", train_options.images, "Training images (class-balanced)")
+      ->check(CLI::Range(int64_t{2}, int64_t{1000000}))
+      ->capture_default_str();
+  bench_train->add_option("--test-images", train_options.test_images, "Test images (class-balanced)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000}))
+      ->capture_default_str();
+  bench_train->add_option("--epochs", train_options.epochs, "Epochs")
+      ->check(CLI::Range(int64_t{1}, int64_t{10000}))
+      ->capture_default_str();
+  bench_train->add_option("--batch", train_options.batch, "Training batch size")
+      ->check(CLI::Range(int64_t{2}, int64_t{65536}))
+      ->capture_default_str();
+  bench_train->add_option("--threads", train_options.threads, "Intra-op threads (0 = all cores)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1024}))
+      ->capture_default_str();
+  bench_train->add_option("--learning-rate", train_options.learning_rate, "Peak learning rate (one-cycle)")
+      ->check(CLI::Range(1e-9, 100.0))
+      ->capture_default_str();
+  bench_train->add_option("--seed", train_options.seed, "Seed")->capture_default_str();
+  bench_train->add_option("--latency-runs", train_options.latency_runs, "Timed batch-1 passes")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}))
+      ->capture_default_str();
+  bench_train->add_option("--inference-batch", train_options.inference_batch, "Batch of the throughput passes")
+      ->check(CLI::Range(int64_t{1}, int64_t{65536}))
+      ->capture_default_str();
+  bench_train->add_option("--format", bench_format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  bench_train->footer("Example: sizesel bench train --data-dir ../shared/data/cifar-10-batches-bin --images 5000 --format json");
+  BenchSgemmOptions sgemm_options;
+  auto* bench_sgemm = bench->add_subcommand("sgemm", "Time an n x n x n float matrix product: the machine's SGEMM peak");
+  bench_sgemm->add_option("--size", sgemm_options.size, "n")
+      ->check(CLI::Range(int64_t{16}, int64_t{16384}))
+      ->capture_default_str();
+  bench_sgemm->add_option("--runs", sgemm_options.runs, "Timed products")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}))
+      ->capture_default_str();
+  bench_sgemm->add_option("--threads", sgemm_options.threads, "Intra-op threads (0 = all cores)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1024}))
+      ->capture_default_str();
+  bench_sgemm->add_option("--format", bench_format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -131,6 +185,11 @@ int main(int argc, char** argv) {
 
   try {
     if (solve->parsed()) return run_solve_command(options);
+    if (bench_train->parsed() || bench_sgemm->parsed()) {
+      const OutputFormat chosen = bench_format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+      train_options.format = sgemm_options.format = chosen;
+      return bench_train->parsed() ? run_bench_train(train_options) : run_bench_sgemm(sgemm_options);
+    }
     if (batch->parsed()) return run_batch_command(options, batch_paths);
     if (cache_list->parsed()) return run_cache_list(options);
     if (cache_clear->parsed()) return run_cache_clear(options);
