@@ -156,3 +156,42 @@ TEST_CASE("a diverging loss stops training with a TrainingError naming the epoch
                          return std::string(e.what()).find("training diverged: loss is") != std::string::npos;
                        }));
 }
+
+TEST_CASE("a session paused after an epoch and resumed gives the weights of training in one go", "[ml][train]") {
+  const ImageSplit split = two_class_split(40);
+  const ChannelStats stats = channel_stats(split.images);
+  TrainingSpec spec;
+  spec.epochs = 3;
+  spec.batch_size = 8;
+  const auto all_weights = [](ResNet& model) {
+    std::vector<torch::Tensor> flat;
+    for (const auto& p : model->parameters()) flat.push_back(p.flatten());
+    for (const auto& b : model->buffers()) flat.push_back(b.flatten().to(torch::kDouble));
+    return torch::cat(flat);
+  };
+
+  torch::manual_seed(spec.seed);
+  ResNet straight(tiny_spec(), 1, 2);
+  const TrainingResult once = train_model(straight, split, stats, spec, torch::kCPU);
+
+  torch::manual_seed(spec.seed);
+  ResNet paused(tiny_spec(), 1, 2);
+  TrainingSession session(paused, split, stats, spec, torch::kCPU);
+  session.run_to(1);
+  CHECK(session.epochs_done() == 1);
+  // Another model built and trained in between (global RNG used, another session) changes nothing.
+  torch::manual_seed(99);
+  ResNet other(tiny_spec(), 1, 2);
+  TrainingSpec other_spec = spec;
+  other_spec.seed = 7;
+  (void)train_model(other, split, stats, other_spec, torch::kCPU);
+  session.run_to(2);
+  session.run_to(2);  // already there: nothing happens
+  CHECK(session.epochs_done() == 2);
+  CHECK_FALSE(torch::equal(all_weights(paused), all_weights(straight)));
+  session.run_to(10);  // clamped to the 3 epochs of the recipe
+  CHECK(session.epochs_done() == 3);
+  CHECK(torch::equal(all_weights(paused), all_weights(straight)));
+  REQUIRE(session.result().epochs.size() == 3);
+  CHECK(session.result().final_loss == once.final_loss);
+}

@@ -5,6 +5,9 @@
 #include <functional>
 #include <vector>
 
+#include <random>
+
+#include <torch/optim/sgd.h>
 #include <torch/types.h>
 
 #include "sizesel/core/training_spec.hpp"
@@ -35,6 +38,43 @@ using EpochCallback = std::function<void(const EpochReport&)>;
 
 /// Learning rate at optimiser step `step` (0-based) of `total_steps` under spec.schedule.
 [[nodiscard]] double learning_rate_at(const TrainingSpec& spec, int64_t step, int64_t total_steps);
+
+/// One training run that can be paused after any epoch and resumed: it owns the optimiser, the
+/// shuffling and augmentation generators and the step count, so that training to epoch a and
+/// then on to epoch b gives exactly the weights of training to b in one go. The learning-rate
+/// schedule always spans all spec.epochs. `model`, `train` and `stats` must outlive it.
+class TrainingSession {
+ public:
+  TrainingSession(ResNet& model, const ImageSplit& train, const ChannelStats& stats, const TrainingSpec& spec,
+                  torch::Device device, EpochCallback on_epoch = {});
+
+  /// Trains on up to `epoch` (1-based, clamped to spec.epochs); does nothing when already there.
+  /// Leaves the model in eval mode. Throws TrainingError when the loss becomes NaN or infinite.
+  void run_to(int64_t epoch);
+
+  [[nodiscard]] int64_t epochs_done() const { return epochs_done_; }
+  [[nodiscard]] int64_t epochs() const { return spec_.epochs; }
+  /// The epochs trained so far; seconds and images/s count only time spent training.
+  [[nodiscard]] const TrainingResult& result() const { return result_; }
+
+ private:
+  ResNet& model_;
+  const ImageSplit& train_;
+  const ChannelStats& stats_;
+  TrainingSpec spec_;
+  torch::Device device_;
+  EpochCallback on_epoch_;
+  torch::optim::SGD optimizer_;
+  at::Generator generator_;
+  std::mt19937_64 rng_;
+  int64_t batch_size_ = 0;
+  int64_t batches_ = 0;
+  int64_t total_steps_ = 0;
+  int64_t step_ = 0;
+  int64_t epochs_done_ = 0;
+  int64_t images_ = 0;
+  TrainingResult result_;
+};
 
 /// Trains `model` in place: SGD (momentum, weight decay) on shuffled batches of `train`,
 /// augmented when spec.augment, learning rate from learning_rate_at() at every step.
