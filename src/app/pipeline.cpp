@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <memory>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -17,6 +20,7 @@
 #include "sizesel/core/error.hpp"
 #include "sizesel/decision/glpk_solver.hpp"
 #include "sizesel/decision/recommendation.hpp"
+#include "sizesel/decision/selection.hpp"
 #include "sizesel/ml/candidate_evaluator.hpp"
 #include "sizesel/ml/dataset.hpp"
 #include "sizesel/ml/memory_tracker.hpp"
@@ -63,13 +67,17 @@ double t_quantile(double confidence, int64_t runs) {
   return boost::math::quantile(distribution, confidence);
 }
 
+/// Serving devices needed for the target rate at this throughput on the measuring device.
+int64_t devices_needed(double throughput, const DeploymentSpec& deployment) {
+  return static_cast<int64_t>(std::ceil(deployment.target_rate / (throughput * deployment.device_speedup)));
+}
+
 void summarise(CandidateResult& result, const Scenario& scenario, int64_t classes) {
   std::vector<Metrics> runs;
   for (const auto& run : result.runs) runs.push_back(run.metrics);
   const MetricSummary summary = summarize(runs);
   Metrics mean = summary.mean;
-  const double capacity = mean.throughput * scenario.deployment.device_speedup;
-  mean.devices = static_cast<int64_t>(std::ceil(scenario.deployment.target_rate / capacity));
+  mean.devices = devices_needed(mean.throughput, scenario.deployment);
   result.metrics = mean;
   result.metrics_std = summary.std;
   const double chance = 1.0 / static_cast<double>(classes);
@@ -210,6 +218,350 @@ DecisionProblem decision_problem(const Scenario& scenario, std::vector<Candidate
   return problem;
 }
 
+namespace {
+
+/// The metrics early stopping knows before the end of training: serving cost and structure
+/// (measured before training), quality so far and training time (extrapolated to all epochs).
+const std::vector<std::string>& rung_metrics() {
+  static const std::vector<std::string> names = {
+      "accuracy", "precision_macro", "recall_macro", "f1_macro", "params", "macs", "depth", "latency_ms_p50",
+      "latency_ms_p90", "latency_ms_p99", "throughput", "inference_memory_mib", "devices", "train_seconds",
+      "train_device_hours", "retrain_device_hours"};
+  return names;
+}
+
+/// Those of them measured before any training.
+bool known_before_training(const std::string& metric) {
+  for (const char* name : {"params", "macs", "depth", "latency_ms_p50", "latency_ms_p90", "latency_ms_p99",
+                           "throughput", "inference_memory_mib", "devices"}) {
+    if (metric == name) return true;
+  }
+  return false;
+}
+
+/// The metric a constraint applies to: its own name, or the one metric of a criterion.
+std::string constrained_metric(const Scenario& scenario, const std::string& name) {
+  for (const auto& group : scenario.criteria) {
+    if (group.name != name) continue;
+    for (const auto& part : group.parts) {
+      if (part.weight > 0) return part.column;
+    }
+  }
+  return name;
+}
+
+}  // namespace
+
+/// The (candidate, seed) evaluations a run must train, trained in full or raced.
+class Evaluations {
+ public:
+  Evaluations(const Scenario& scenario, const Dataset& dataset, const EvaluationPlan& plan, const Json& context,
+              ResultCache* cache, std::ostream* log, RunReport& report, const std::vector<Pending>& pending)
+      : scenario_(scenario),
+        dataset_(dataset),
+        plan_(plan),
+        context_(context),
+        cache_(cache),
+        log_(log),
+        report_(report),
+        pending_(pending),
+        trainings_(pending.size()) {}
+
+  /// Trains pending evaluation k to the end (or on from where a rung left it), measures it and
+  /// stores it in the cache. A failure marks its candidate failed.
+  void finish(std::size_t k) {
+    const Pending& job = pending_[k];
+    CandidateResult& result = report_.candidates[job.candidate];
+    if (!result.failure.empty() || !result.stopped.empty()) return;
+    CandidateRun& run = result.runs[job.run];
+    guarded(k, [&] {
+      run.metrics = training(k).finish().metrics;
+      trainings_[k].reset();
+      if (cache_ != nullptr) {
+        cache_->store(job.inputs, CachedResult{run.metrics, context_},
+                      fmt::format("{} / {} / seed {}", scenario_.name, result.spec.name, run.seed));
+      }
+      if (log_ != nullptr) {
+        fmt::print(*log_, "{} test accuracy {:.4f}, corruptions {:.4f}, FGSM 2/255 {:.4f}, latency p50 {:.3f} ms, "
+                          "{:.0f} images/s\n",
+                   tag(k), run.metrics.accuracy, run.metrics.mean_corruption_accuracy, run.metrics.fgsm_accuracy_2,
+                   run.metrics.latency_ms_p50, run.metrics.throughput);
+      }
+    });
+  }
+
+  /// Early stopping: candidates that fail a cost constraint before training are not trained;
+  /// the others train to each rung, where only the best `keep` share by the score on what is
+  /// known so far trains on; the survivors are finished.
+  void race(const EarlyStopping& spec) {
+    RunInfo& info = report_.info;
+    info.early_stopping = true;
+    info.rungs = spec.rungs;
+    info.keep = spec.keep;
+    const int64_t epochs = scenario_.training.epochs;
+    const auto images = static_cast<double>(dataset_.train.images.size(0));
+
+    std::vector<std::size_t> racing;  // candidates with evaluations to train
+    for (const Pending& job : pending_) {
+      if (racing.empty() || racing.back() != job.candidate) racing.push_back(job.candidate);
+    }
+    std::map<std::size_t, Metrics> cost;
+    for (const std::size_t c : racing) {
+      const CandidateSpec& spec_c = report_.candidates[c].spec;
+      Metrics m = untrained_cost_metrics(spec_c, dataset_, plan_, scenario_.training.seed);
+      m.devices = devices_needed(m.throughput, scenario_.deployment);
+      cost[c] = m;
+      info.full_training_macs += 3.0 * static_cast<double>(m.macs) * images * static_cast<double>(epochs) *
+                                 static_cast<double>(jobs_of(c).size());
+    }
+    racing = screen(racing, cost);
+
+    for (const int64_t rung : spec.rungs) {
+      if (racing.size() <= 1) break;
+      std::vector<std::size_t> trained;
+      for (const std::size_t c : racing) {
+        bool ok = true;
+        for (const std::size_t k : jobs_of(c)) ok = ok && guarded(k, [&] { training(k).train_to(rung); });
+        if (ok) trained.push_back(c);
+      }
+      racing = rank_and_keep(trained, cost, rung, spec.keep);
+    }
+    for (const std::size_t c : racing) {
+      for (const std::size_t k : jobs_of(c)) finish(k);
+    }
+
+    // What this run trained, against training every pending evaluation in full.
+    for (std::size_t k = 0; k < pending_.size(); ++k) {
+      const Pending& job = pending_[k];
+      const CandidateResult& result = report_.candidates[job.candidate];
+      const auto it = cost.find(job.candidate);
+      if (it == cost.end()) continue;
+      int64_t done = epochs;
+      double seconds = 0;
+      if (!result.stopped.empty()) {
+        done = result.stopped_after_epoch;
+        seconds = stopped_seconds_[k];
+      } else if (!result.failure.empty()) {
+        continue;  // a failure's partial training is not counted either way
+      } else {
+        seconds = result.runs[job.run].metrics.train_seconds;
+      }
+      info.training_macs += 3.0 * static_cast<double>(it->second.macs) * images * static_cast<double>(done);
+      info.training_seconds += seconds;
+      info.full_training_seconds += done > 0 ? seconds / static_cast<double>(done) * static_cast<double>(epochs)
+                                             : estimated_seconds(job.candidate, cost);
+    }
+  }
+
+ private:
+  /// The pending evaluations (indices into pending_) of candidate c.
+  std::vector<std::size_t> jobs_of(std::size_t c) const {
+    std::vector<std::size_t> jobs;
+    for (std::size_t k = 0; k < pending_.size(); ++k) {
+      if (pending_[k].candidate == c) jobs.push_back(k);
+    }
+    return jobs;
+  }
+
+  std::string tag(std::size_t k) const {
+    const Pending& job = pending_[k];
+    const CandidateResult& result = report_.candidates[job.candidate];
+    return fmt::format("[{}/{} {}{}]", job.candidate + 1, report_.candidates.size(), result.spec.name,
+                       scenario_.training.repeats > 1 ? fmt::format(" seed {}", result.runs[job.run].seed) : "");
+  }
+
+  CandidateTraining& training(std::size_t k) {
+    if (!trainings_[k]) {
+      const Pending& job = pending_[k];
+      const CandidateResult& result = report_.candidates[job.candidate];
+      std::ostream* log = log_;
+      EpochCallback on_epoch = [log, label = tag(k)](const EpochReport& epoch) {
+        if (log == nullptr) return;
+        fmt::print(*log, "{} epoch {}/{}: loss {:.4f}, train acc {:.3f}, {:.0f} images/s, {:.1f} s\n", label,
+                   epoch.epoch, epoch.epochs, epoch.mean_loss, epoch.train_accuracy, epoch.images_per_s, epoch.seconds);
+        log->flush();
+      };
+      trainings_[k] = std::make_unique<CandidateTraining>(result.spec, dataset_, plan_, result.runs[job.run].seed,
+                                                          std::move(on_epoch));
+    }
+    return *trainings_[k];
+  }
+
+  /// Runs `step` for evaluation k; a failure marks its candidate failed. Returns whether it worked.
+  template <typename Step>
+  bool guarded(std::size_t k, const Step& step) {
+    CandidateResult& result = report_.candidates[pending_[k].candidate];
+    try {
+      step();
+      return true;
+    } catch (const TrainingError& error) {
+      result.failure = error.what();
+    } catch (const c10::Error& error) {
+      result.failure = std::string("libtorch: ") + error.what_without_backtrace();
+    } catch (const std::bad_alloc&) {
+      result.failure = "out of memory";
+    }
+    trainings_[k].reset();
+    if (log_ != nullptr) fmt::print(*log_, "{} failed: {}\n", tag(k), result.failure);
+    return false;
+  }
+
+  /// Stops, untrained, the candidates whose serving cost breaks a constraint that must hold
+  /// for each of them (every constraint in single mode, per-option ones in mixture mode).
+  std::vector<std::size_t> screen(const std::vector<std::size_t>& racing, const std::map<std::size_t, Metrics>& cost) {
+    std::vector<std::size_t> kept;
+    for (const std::size_t c : racing) {
+      std::string reason;
+      for (const auto& constraint : scenario_.constraints) {
+        if (scenario_.mode == DecisionMode::kMixture && constraint.scope != ConstraintScope::kEachOption) continue;
+        const std::string metric = constrained_metric(scenario_, constraint.metric);
+        if (!known_before_training(metric)) continue;
+        const double value = metric_value(cost.at(c), metric);
+        if (satisfies(constraint, value)) continue;
+        reason = fmt::format("{} = {:.6g} {} the {} {:.6g}, measured before training on the untrained model", metric,
+                             value, constraint.kind == BoundKind::kMax ? "exceeds" : "falls short of",
+                             constraint.kind == BoundKind::kMax ? "maximum" : "minimum", constraint.limit);
+        break;
+      }
+      if (reason.empty()) {
+        kept.push_back(c);
+        continue;
+      }
+      stop(c, 0, reason);
+    }
+    return kept;
+  }
+
+  /// Ranks the candidates that reached `rung` by the scenario's score restricted to what is
+  /// known there (rung_metrics), with no constraints, and stops all but the best `keep` share.
+  std::vector<std::size_t> rank_and_keep(const std::vector<std::size_t>& trained,
+                                         const std::map<std::size_t, Metrics>& cost, int64_t rung, double keep) {
+    if (trained.size() <= 1) return trained;
+    const double epochs = static_cast<double>(scenario_.training.epochs);
+    Scenario ranking = scenario_;
+    ranking.constraints.clear();
+    ranking.confidence.reset();
+    ranking.mode = DecisionMode::kSingle;
+    ranking.criteria.clear();
+    for (const auto& group : scenario_.criteria) {
+      CriterionGroup known{group.name, group.description, {}};
+      bool weighted = false;
+      for (const auto& part : group.parts) {
+        const auto& names = rung_metrics();
+        if (std::find(names.begin(), names.end(), part.column) == names.end()) continue;
+        known.parts.push_back(part);
+        weighted = weighted || part.weight > 0;
+      }
+      if (!weighted) {
+        ranking.weights.erase(group.name);
+      } else {
+        ranking.criteria.push_back(known);
+      }
+    }
+    double total_weight = 0;
+    for (const auto& [name, weight] : ranking.weights) total_weight += weight;
+    if (ranking.criteria.empty() || total_weight <= 0) {
+      ranking.criteria = {CriterionGroup{"P", "accuracy so far", {{"accuracy", 1.0}}}};
+      ranking.weights = {{"P", 1.0}};
+    }
+
+    std::vector<CandidateResult> partial;
+    for (const std::size_t c : trained) {
+      CandidateResult entry;
+      entry.spec = report_.candidates[c].spec;
+      Metrics m = cost.at(c);
+      double accuracy = 0, precision = 0, recall = 0, f1 = 0, seconds = 0;
+      const auto jobs = jobs_of(c);
+      for (const std::size_t k : jobs) {
+        const Quality quality = training(k).test_quality();
+        accuracy += quality.accuracy;
+        precision += quality.precision_macro;
+        recall += quality.recall_macro;
+        f1 += quality.f1_macro;
+        seconds += training(k).train_seconds();
+      }
+      const double n = static_cast<double>(jobs.size());
+      m.accuracy = accuracy / n;
+      m.precision_macro = precision / n;
+      m.recall_macro = recall / n;
+      m.f1_macro = f1 / n;
+      m.train_seconds = seconds / n / static_cast<double>(rung) * epochs;
+      m.train_device_hours = m.train_seconds / 3600.0;
+      const double full_images = static_cast<double>(
+          scenario_.training.full_train_images.value_or(dataset_.full_train_images));
+      const double full_epochs = static_cast<double>(scenario_.training.full_epochs.value_or(scenario_.training.epochs));
+      m.retrain_device_hours = m.train_seconds / (static_cast<double>(dataset_.train.images.size(0)) * epochs) *
+                               full_images * full_epochs / 3600.0;
+      entry.metrics = m;
+      entry.runs.resize(1);
+      partial.push_back(entry);
+    }
+    const DecisionProblem problem = decision_problem(ranking, partial);
+    const Recommendation ranked = decide(problem);
+    std::vector<std::size_t> order(trained.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto score = [&](std::size_t i) { return ranked.selection.options.at(*partial[i].row).score; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score(a) > score(b); });
+    const auto kept_count = std::max<std::size_t>(
+        1, static_cast<std::size_t>(std::ceil(keep * static_cast<double>(trained.size()) - 1e-9)));
+
+    std::vector<std::size_t> kept;
+    for (std::size_t place = 0; place < order.size(); ++place) {
+      const std::size_t i = order[place];
+      const std::size_t c = trained[i];
+      if (place < kept_count) {
+        kept.push_back(c);
+        continue;
+      }
+      stop(c, rung,
+           fmt::format("ranked {} of {} at the rung after epoch {} of {} (score {:.4f} on what is known there: "
+                       "accuracy so far {:.4f}, serving cost, training time; the best {} trained on)",
+                       place + 1, order.size(), rung, scenario_.training.epochs, score(i),
+                       partial[i].metrics->accuracy, std::max<std::size_t>(kept_count, 1)));
+    }
+    std::sort(kept.begin(), kept.end());
+    return kept;
+  }
+
+  void stop(std::size_t c, int64_t epoch, const std::string& reason) {
+    CandidateResult& result = report_.candidates[c];
+    result.stopped = reason;
+    result.stopped_after_epoch = epoch;
+    for (const std::size_t k : jobs_of(c)) {
+      stopped_seconds_[k] = trainings_[k] ? trainings_[k]->train_seconds() : 0.0;
+      trainings_[k].reset();
+    }
+    if (log_ != nullptr) {
+      fmt::print(*log_, "[{}/{} {}] stopped {}: {}\n", c + 1, report_.candidates.size(), result.spec.name,
+                 epoch == 0 ? std::string("before training") : fmt::format("after epoch {}", epoch), reason);
+    }
+  }
+
+  /// Training seconds a candidate stopped before training would have taken: none are measured,
+  /// so its MACs per image relative to the finished candidates' seconds per MAC.
+  double estimated_seconds(std::size_t c, const std::map<std::size_t, Metrics>& cost) const {
+    double seconds = 0, macs = 0;
+    for (const Pending& job : pending_) {
+      const CandidateResult& result = report_.candidates[job.candidate];
+      if (!result.stopped.empty() || !result.failure.empty()) continue;
+      seconds += result.runs[job.run].metrics.train_seconds;
+      macs += static_cast<double>(cost.at(job.candidate).macs);
+    }
+    return macs > 0 ? seconds / macs * static_cast<double>(cost.at(c).macs) : 0.0;
+  }
+
+  const Scenario& scenario_;
+  const Dataset& dataset_;
+  const EvaluationPlan& plan_;
+  const Json& context_;
+  ResultCache* cache_;
+  std::ostream* log_;
+  RunReport& report_;
+  const std::vector<Pending>& pending_;
+  std::vector<std::unique_ptr<CandidateTraining>> trainings_;  ///< per pending evaluation, while it trains
+  std::map<std::size_t, double> stopped_seconds_;               ///< per stopped evaluation
+};
+
 RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   std::ostream* log = options.log;
@@ -326,43 +678,16 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       }
     }
 
-    for (const Pending& job : pending) {
-      CandidateResult& result = report.candidates[job.candidate];
-      if (!result.failure.empty()) continue;  // an earlier seed failed
-      CandidateRun& run = result.runs[job.run];
-      const std::string tag = fmt::format("[{}/{} {}{}]", job.candidate + 1, count, result.spec.name,
-                                          scenario.training.repeats > 1 ? fmt::format(" seed {}", run.seed) : "");
-      const auto on_epoch = [&](const EpochReport& epoch) {
-        if (log == nullptr) return;
-        fmt::print(*log, "{} epoch {}/{}: loss {:.4f}, train acc {:.3f}, {:.0f} images/s, {:.1f} s\n", tag, epoch.epoch,
-                   epoch.epochs, epoch.mean_loss, epoch.train_accuracy, epoch.images_per_s, epoch.seconds);
-        log->flush();
-      };
-      try {
-        run.metrics = evaluate_candidate(result.spec, dataset, plan, run.seed, on_epoch).metrics;
-        if (cache) {
-          cache->store(job.inputs, CachedResult{run.metrics, context},
-                       fmt::format("{} / {} / seed {}", scenario.name, result.spec.name, run.seed));
-        }
-        if (log != nullptr) {
-          fmt::print(*log, "{} test accuracy {:.4f}, corruptions {:.4f}, FGSM 2/255 {:.4f}, latency p50 {:.3f} ms, "
-                           "{:.0f} images/s\n",
-                     tag, run.metrics.accuracy, run.metrics.mean_corruption_accuracy, run.metrics.fgsm_accuracy_2,
-                     run.metrics.latency_ms_p50, run.metrics.throughput);
-        }
-      } catch (const TrainingError& error) {
-        result.failure = error.what();
-      } catch (const c10::Error& error) {
-        result.failure = std::string("libtorch: ") + error.what_without_backtrace();
-      } catch (const std::bad_alloc&) {
-        result.failure = "out of memory";
-      }
-      if (!result.failure.empty() && log != nullptr) fmt::print(*log, "{} failed: {}\n", tag, result.failure);
+    Evaluations evaluations{scenario, dataset, plan, context, cache ? &*cache : nullptr, log, report, pending};
+    if (scenario.early_stopping) {
+      evaluations.race(*scenario.early_stopping);
+    } else {
+      for (std::size_t k = 0; k < pending.size(); ++k) evaluations.finish(k);
     }
   }
 
   for (auto& result : report.candidates) {
-    if (!result.failure.empty()) continue;
+    if (!result.failure.empty() || !result.stopped.empty()) continue;
     summarise(result, scenario, classes);
     if (log != nullptr) {
       for (const auto& warning : result.warnings) fmt::print(*log, "[{}] warning: {}\n", result.spec.name, warning);

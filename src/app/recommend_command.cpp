@@ -40,6 +40,13 @@ Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& o
   write_text_report(report, text);
   outcome.text = text.str();
   if (!report.recommendation) {
+    // Early stopping found, before training, that no candidate can meet the cost constraints.
+    bool screened_out = !report.candidates.empty();
+    for (const auto& c : report.candidates) screened_out = screened_out && !c.stopped.empty();
+    if (screened_out) {
+      outcome.exit_code = kExitInfeasible;
+      return outcome;
+    }
     if (failed != nullptr) *failed = outcome;
     throw TrainingError(scenario.file.string() + ": every candidate failed; see the report for the reasons");
   }

@@ -97,23 +97,70 @@ double checkpoint_round_trip(ResNet& model, const CandidateSpec& spec, const Dat
 
 }  // namespace
 
-CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan,
-                                       uint64_t seed, const EpochCallback& on_epoch) {
+namespace {
+
+ResNet seeded_model(const CandidateSpec& spec, const Dataset& dataset, uint64_t seed) {
   torch::manual_seed(seed);
-  ResNet model(spec, dataset.channels, dataset.num_classes);
-  const ChannelStats stats = channel_stats(dataset.train.images);
-  TrainingSpec training = plan.training;
+  return ResNet(spec, dataset.channels, dataset.num_classes);
+}
+
+TrainingSpec with_seed(TrainingSpec training, uint64_t seed) {
   training.seed = seed;
+  return training;
+}
 
-  CandidateEvaluation evaluation;
+void set_serving_cost(ResNet& model, const Dataset& dataset, const EvaluationPlan& plan, const CandidateSpec& spec,
+                      Metrics& m) {
+  m.params = count_parameters(*model);
+  m.macs = count_macs(model, dataset.height, dataset.width);
+  m.depth = weighted_depth(spec);
+  const ServingCost cost = measure_serving_cost(model, dataset.channels, dataset.height, dataset.width,
+                                                plan.deployment.batch_size, plan.measurement, plan.device);
+  m.latency_ms_p50 = cost.latency_ms_p50;
+  m.latency_ms_p90 = cost.latency_ms_p90;
+  m.latency_ms_p99 = cost.latency_ms_p99;
+  m.throughput = cost.throughput;
+  m.inference_memory_mib = cost.inference_memory_mib;
+}
+
+}  // namespace
+
+CandidateTraining::CandidateTraining(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan,
+                                     uint64_t seed, EpochCallback on_epoch)
+    : spec_(spec),
+      dataset_(dataset),
+      plan_(plan),
+      seed_(seed),
+      model_(seeded_model(spec, dataset, seed)),
+      stats_(channel_stats(dataset.train.images)),
+      training_(with_seed(plan.training, seed)),
+      session_(model_, dataset.train, stats_, training_, plan.device, std::move(on_epoch)) {}
+
+void CandidateTraining::train_to(int64_t epoch) {
+  // Measured per step, so that other candidates held in memory between steps are not counted.
   reset_tracked_peak();
-  const int64_t before_training = tracked_bytes();
-  evaluation.training = train_model(model, dataset.train, stats, training, plan.device, on_epoch);
-  Metrics& m = evaluation.metrics;
-  m.training_memory_mib = static_cast<double>(std::max<int64_t>(0, tracked_peak_bytes() - before_training)) / kMiB;
+  const int64_t before = tracked_bytes();
+  session_.run_to(epoch);
+  training_peak_bytes_ = std::max(training_peak_bytes_, tracked_peak_bytes() - before);
+}
 
-  const Quality test = quality_of(predict(model, dataset.test, stats, plan.device, kEvalBatch), dataset.test.labels,
-                                  dataset.num_classes);
+Quality CandidateTraining::test_quality() {
+  return quality_of(predict(model_, dataset_.test, stats_, plan_.device, kEvalBatch), dataset_.test.labels,
+                    dataset_.num_classes);
+}
+
+CandidateEvaluation CandidateTraining::finish() {
+  train_to(training_.epochs);
+  const Dataset& dataset = dataset_;
+  const EvaluationPlan& plan = plan_;
+  ResNet& model = model_;
+  const ChannelStats& stats = stats_;
+  CandidateEvaluation evaluation;
+  evaluation.training = session_.result();
+  Metrics& m = evaluation.metrics;
+  m.training_memory_mib = static_cast<double>(std::max<int64_t>(0, training_peak_bytes_)) / kMiB;
+
+  const Quality test = test_quality();
   m.accuracy = test.accuracy;
   m.precision_macro = test.precision_macro;
   m.recall_macro = test.recall_macro;
@@ -123,28 +170,17 @@ CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset&
       quality_of(predict(model, dataset.train, stats, plan.device, kEvalBatch), dataset.train.labels, dataset.num_classes)
           .accuracy;
 
-  measure_robustness(model, dataset, stats, plan, seed, m);
+  measure_robustness(model, dataset, stats, plan, seed_, m);
 
   const DeletionResult deletion = deletion_faithfulness(model, dataset.test, stats, plan.device,
                                                         plan.measurement.saliency_images,
-                                                        plan.measurement.deletion_steps, seed);
+                                                        plan.measurement.deletion_steps, seed_);
   m.deletion_auc = deletion.saliency.auc;
   m.deletion_auc_random = deletion.random.auc;
   m.faithfulness = 1.0 - deletion.auc_ratio;
 
-  m.params = count_parameters(*model);
-  m.macs = count_macs(model, dataset.height, dataset.width);
-  m.depth = weighted_depth(spec);
-
-  const ServingCost cost = measure_serving_cost(model, dataset.channels, dataset.height, dataset.width,
-                                                plan.deployment.batch_size, plan.measurement, plan.device);
-  m.latency_ms_p50 = cost.latency_ms_p50;
-  m.latency_ms_p90 = cost.latency_ms_p90;
-  m.latency_ms_p99 = cost.latency_ms_p99;
-  m.throughput = cost.throughput;
-  m.inference_memory_mib = cost.inference_memory_mib;
-
-  m.checkpoint_mib = checkpoint_round_trip(model, spec, dataset, stats, plan.device);
+  set_serving_cost(model, dataset, plan, spec_, m);
+  m.checkpoint_mib = checkpoint_round_trip(model, spec_, dataset, stats, plan.device);
 
   m.train_seconds = evaluation.training.seconds;
   m.train_images_per_s = evaluation.training.images_per_s;
@@ -159,6 +195,19 @@ CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset&
   const double full_epochs = static_cast<double>(plan.training.full_epochs.value_or(plan.training.epochs));
   m.retrain_device_hours = m.train_seconds / trained * full_images * full_epochs / 3600.0;
   return evaluation;
+}
+
+Metrics untrained_cost_metrics(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan,
+                               uint64_t seed) {
+  ResNet model = seeded_model(spec, dataset, seed);
+  Metrics m;
+  set_serving_cost(model, dataset, plan, spec, m);
+  return m;
+}
+
+CandidateEvaluation evaluate_candidate(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan,
+                                       uint64_t seed, const EpochCallback& on_epoch) {
+  return CandidateTraining(spec, dataset, plan, seed, on_epoch).finish();
 }
 
 }  // namespace sizesel

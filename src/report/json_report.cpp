@@ -53,6 +53,9 @@ nlohmann::json json_report(const RunReport& report) {
     entry["architecture"] = architecture_json(candidate.spec);
     entry["trained"] = candidate.metrics.has_value();
     entry["failure"] = candidate.failure.empty() ? nlohmann::json() : nlohmann::json(candidate.failure);
+    entry["stopped"] = candidate.stopped.empty()
+                           ? nlohmann::json()
+                           : nlohmann::json{{"after_epoch", candidate.stopped_after_epoch}, {"reason", candidate.stopped}};
     entry["warnings"] = candidate.warnings;
     entry["metrics"] = candidate.metrics ? metrics_to_json(*candidate.metrics) : nlohmann::json();
     entry["metrics_std"] = candidate.metrics ? nlohmann::json(candidate.metrics_std) : nlohmann::json();
@@ -85,6 +88,15 @@ nlohmann::json json_report(const RunReport& report) {
                  {"cache", {{"dir", info.cache_dir.empty() ? nlohmann::json() : nlohmann::json(info.cache_dir)},
                             {"hits", info.cache_hits},
                             {"misses", info.cache_misses}}},
+                 {"early_stopping",
+                  info.early_stopping
+                      ? nlohmann::json{{"rungs", info.rungs},
+                                       {"keep", info.keep},
+                                       {"training_macs", info.training_macs},
+                                       {"full_training_macs", info.full_training_macs},
+                                       {"training_seconds", info.training_seconds},
+                                       {"full_training_seconds", info.full_training_seconds}}
+                      : nlohmann::json()},
                  {"solver_status", selection != nullptr ? nlohmann::json(selection->solver_status) : nlohmann::json()},
                  {"wall_seconds", info.wall_seconds}};
   return json;

@@ -94,10 +94,19 @@ void write_cost(const RunReport& report, std::ostream& out) {
   }
   write_table(rows, out);
   for (const auto& c : report.candidates) {
-    if (!c.metrics) out << "FAILED " << c.spec.name << ": " << c.failure << '\n';
+    if (!c.stopped.empty()) {
+      out << "STOPPED " << c.spec.name
+          << (c.stopped_after_epoch == 0 ? std::string(" before training")
+                                         : fmt::format(" after epoch {}", c.stopped_after_epoch))
+          << ": " << c.stopped << '\n';
+    } else if (!c.metrics) {
+      out << "FAILED " << c.spec.name << ": " << c.failure << '\n';
+    }
     for (const auto& warning : c.warnings) out << "WARNING " << c.spec.name << ": " << warning << '\n';
   }
 }
+
+double ratio_or_one(double part, double whole) { return whole > 0 ? part / whole : 1.0; }
 
 }  // namespace
 
@@ -114,12 +123,27 @@ void write_text_report(const RunReport& report, std::ostream& out) {
   out << (info.cache_dir.empty() ? std::string("cache off")
                                  : fmt::format("cache {}: {} reused, {} trained", info.cache_dir, info.cache_hits,
                                                info.cache_misses))
-      << "\n\n";
+      << "\n";
+  if (info.early_stopping) {
+    std::string rungs;
+    for (const int64_t rung : info.rungs) rungs += (rungs.empty() ? "" : ", ") + std::to_string(rung);
+    out << fmt::format("early stopping: rungs after epoch{} {}, keeping {:.0f}% at each; training compute {:.0f}% of "
+                       "full evaluation by MACs ({:.3g} of {:.3g} TMAC), {:.0f}% by seconds ({:.1f} of about {:.1f} s)\n",
+                       info.rungs.size() == 1 ? "" : "s", rungs.empty() ? std::string("(none)") : rungs,
+                       100 * info.keep, 100 * ratio_or_one(info.training_macs, info.full_training_macs),
+                       info.training_macs / 1e12, info.full_training_macs / 1e12,
+                       100 * ratio_or_one(info.training_seconds, info.full_training_seconds), info.training_seconds,
+                       info.full_training_seconds);
+  }
+  out << '\n';
   write_quality(report, out);
   write_corruptions(report, out);
   write_cost(report, out);
   if (!report.recommendation) {
-    out << "\nNo candidate could be trained and measured; nothing to decide.\n";
+    bool screened = false;
+    for (const auto& c : report.candidates) screened = screened || (!c.stopped.empty() && c.stopped_after_epoch == 0);
+    out << (screened ? "\nNo candidate meets the cost constraints: nothing satisfies the constraints.\n"
+                     : "\nNo candidate could be trained and measured; nothing to decide.\n");
     return;
   }
   if (info.confidence) {

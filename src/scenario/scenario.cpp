@@ -5,6 +5,8 @@
 #include <limits>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "sizesel/core/criteria.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/core/metrics.hpp"
@@ -110,6 +112,32 @@ MeasurementSpec read_measurement(ObjectReader& reader) {
   if (reader.has("severities")) spec.severities = read_integers(reader, "severities", 1, 5);
   spec.saliency_images = reader.integer("saliency_images", 1, 100000, spec.saliency_images);
   spec.deletion_steps = reader.integer("deletion_steps", 1, 1024, spec.deletion_steps);
+  return spec;
+}
+
+/// "early_stopping": {"rungs": [1, 2], "keep": 0.5}; the default rungs are the epochs at a third
+/// and two thirds of training.epochs.
+EarlyStopping read_early_stopping(ObjectReader& reader, int64_t epochs) {
+  EarlyStopping spec;
+  if (reader.has("rungs")) {
+    const nlohmann::ordered_json& list = reader.require("rungs");
+    if (!list.is_array()) reader.fail("rungs", "must be an array of epochs (got " + short_dump(list) + ")");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string at = reader.pointer("rungs") + "/" + std::to_string(i);
+      const int64_t previous = spec.rungs.empty() ? 0 : spec.rungs.back();
+      if (!list[i].is_number_integer() || list[i].get<int64_t>() <= previous || list[i].get<int64_t>() >= epochs) {
+        fail_at(reader.file(), at,
+                fmt::format("must be an epoch above {} and below training.epochs = {} (got {})", previous, epochs,
+                            short_dump(list[i])));
+      }
+      spec.rungs.push_back(list[i].get<int64_t>());
+    }
+  } else {
+    for (const int64_t rung : {epochs / 3, 2 * epochs / 3}) {
+      if (rung >= 1 && rung < epochs && (spec.rungs.empty() || rung > spec.rungs.back())) spec.rungs.push_back(rung);
+    }
+  }
+  spec.keep = reader.number("keep", 0.01, 1.0, spec.keep);
   return spec;
 }
 
@@ -301,7 +329,7 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
   const std::string name = file.string();
   ObjectReader root(document, name, "",
                     {"name", "dataset", "training", "candidates", "deployment", "measurement", "weights",
-                     "criteria", "constraints", "decision"});
+                     "criteria", "constraints", "decision", "early_stopping"});
 
   Scenario scenario;
   scenario.file = file;
@@ -361,6 +389,11 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
   if (const auto* decision = root.optional("decision")) {
     ObjectReader reader(*decision, name, root.pointer("decision"), {"mode", "normalization", "reference"});
     read_decision(reader, scenario);
+  }
+
+  if (const auto* early = root.optional("early_stopping")) {
+    ObjectReader reader(*early, name, root.pointer("early_stopping"), {"rungs", "keep"});
+    scenario.early_stopping = read_early_stopping(reader, scenario.training.epochs);
   }
   return scenario;
 }

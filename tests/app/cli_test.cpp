@@ -405,3 +405,112 @@ TEST_CASE("scripts/ci-example.sh passes on configs/ci and fails a folder with an
                                   "' > /dev/null 2>&1").c_str());
   CHECK(WEXITSTATUS(failed) == 3);
 }
+
+namespace {
+
+// Four candidates over 3 epochs on 600 Fashion-MNIST images, with early stopping after epochs
+// 1 and 2; `wide` (about 103 M MACs) breaks the MACs limit of 20 M.
+std::string racing_scenario(const std::string& early_stopping) {
+  return R"({
+  "name": "race",
+  "dataset": {"format": "idx", "root": ")" SIZESEL_FASHION_MNIST_DIR R"(", "train_limit": 600, "test_limit": 200},
+  "training": {"epochs": 3, "batch_size": 50, "learning_rate": 0.05, "threads": 2},
+  "candidates": [{"name": "r8", "preset": "resnet8"}, {"name": "r14", "preset": "resnet14"},
+                 {"name": "mini", "block": "basic", "stages": [1], "width": 4},
+                 {"name": "wide", "block": "basic", "stages": [1, 1], "width": 64}],
+  "deployment": {"target_rate": 2000, "batch_size": 16},
+  "measurement": {"warmup_runs": 1, "latency_runs": 10, "throughput_runs": 3, "robustness_images": 100,
+                  "saliency_images": 20, "deletion_steps": 8, "corruptions": ["gaussian_noise", "contrast"]},
+  "weights": {"P": 0.8, "C": 0.2, "E": 0.1, "R": 0.1, "M": 0.1},
+  "constraints": {"min": {"accuracy": 0.1}, "max": {"macs": 20000000}})" +
+         early_stopping + "\n}";
+}
+
+}  // namespace
+
+TEST_CASE("early stopping skips what breaks a cost limit, races the rest, and finishes survivors exactly",
+          "[cli][real][early]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const auto raced_file = dir.write("raced.json", racing_scenario(R"(, "early_stopping": {"rungs": [1, 2]})"));
+  const Run raced = sizesel(dir, "recommend '" + raced_file.string() + "' --format json");
+  INFO(raced.err);
+  REQUIRE(raced.exit_code == 0);
+  const auto a = nlohmann::json::parse(raced.out);
+  CHECK(a["candidates"][3]["stopped"]["after_epoch"] == 0);
+  CHECK_THAT(a["candidates"][3]["stopped"]["reason"].get<std::string>(),
+             Catch::Contains("macs = 1.03213e+08 exceeds the maximum 2e+07"));
+  CHECK(raced.err.find("[4/4 wide] epoch") == std::string::npos);  // never trained
+  // Three raced: after epoch 1 the best two go on, after epoch 2 the best one.
+  int stopped_after_1 = 0, stopped_after_2 = 0;
+  std::size_t survivor = 99;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& stopped = a["candidates"][i]["stopped"];
+    if (stopped.is_null()) {
+      survivor = i;
+    } else {
+      stopped_after_1 += stopped["after_epoch"] == 1;
+      stopped_after_2 += stopped["after_epoch"] == 2;
+      CHECK(a["candidates"][i]["trained"] == false);
+    }
+  }
+  CHECK(stopped_after_1 == 1);
+  CHECK(stopped_after_2 == 1);
+  REQUIRE(survivor < 3);
+  CHECK(a["recommended"] == a["candidates"][survivor]["name"]);
+  const auto& early = a["run"]["early_stopping"];
+  CHECK(early["rungs"] == nlohmann::json::array({1, 2}));
+  CHECK(early["training_macs"].get<double>() < 0.5 * early["full_training_macs"].get<double>());
+
+  // The same scenario in full: the survivor comes from the cache, because resumed training
+  // gives exactly what training in one go gives; the others are trained now.
+  const auto full_file = dir.write("full.json", racing_scenario(""));
+  const Run full = sizesel(dir, "recommend '" + full_file.string() + "' --format json");
+  INFO(full.err);
+  REQUIRE(full.exit_code == 0);
+  const auto b = nlohmann::json::parse(full.out);
+  CHECK(b["run"]["cache"]["hits"] == 1);
+  CHECK(b["candidates"][survivor]["runs"][0]["cached"] == true);
+  CHECK(b["run"]["early_stopping"].is_null());
+  CHECK(b["candidates"][3]["trained"] == true);
+
+  // Without the cache, the survivor trained in one go measures the same quality.
+  const Run fresh = sizesel(dir, "recommend '" + full_file.string() + "' --format json --no-cache -q");
+  REQUIRE(fresh.exit_code == 0);
+  const auto c = nlohmann::json::parse(fresh.out);
+  for (const char* metric : {"accuracy", "f1_macro", "final_train_loss", "mean_corruption_accuracy", "faithfulness"}) {
+    INFO(metric);
+    CHECK(c["candidates"][survivor]["metrics"][metric] == a["candidates"][survivor]["metrics"][metric]);
+  }
+}
+
+TEST_CASE("early stopping with every candidate over a cost limit trains nothing and exits 3", "[cli][real][early]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  std::string text = racing_scenario(R"(, "early_stopping": {})");
+  text.replace(text.find("20000000"), 8, "10");
+  const Run run = sizesel(dir, "recommend '" + dir.write("s.json", text).string() + "'");
+  INFO(run.err);
+  CHECK(run.exit_code == 3);
+  CHECK(run.err.find("epoch") == std::string::npos);
+  CHECK_THAT(run.out, Catch::Contains("STOPPED r8 before training: macs = "));
+  CHECK_THAT(run.out, Catch::Contains("No candidate meets the cost constraints"));
+}
+
+TEST_CASE("early_stopping settings are checked: rungs below training.epochs and increasing, keep in (0, 1]", "[cli]") {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"rungs": [2, 1]})", "/early_stopping/rungs/1: must be an epoch above 2 and below training.epochs = 3 (got 1)"},
+      {R"({"rungs": [3]})", "/early_stopping/rungs/0: must be an epoch above 0 and below training.epochs = 3 (got 3)"},
+      {R"({"rungs": 1})", "/early_stopping/rungs: must be an array of epochs (got 1)"},
+      {R"({"keep": 0})", "/early_stopping/keep: "},
+      {R"({"kep": 0.5})", "/early_stopping/kep: unknown key; did you mean \"keep\"?"},
+  };
+  for (const auto& [setting, message] : cases) {
+    const auto file = dir.write("s.json", racing_scenario(", \"early_stopping\": " + setting));
+    const Run run = sizesel(dir, "recommend '" + file.string() + "'");
+    INFO(setting);
+    CHECK(run.exit_code == 1);
+    CHECK_THAT(run.err, Catch::Contains(file.string() + ": " + message));
+  }
+}

@@ -11,6 +11,9 @@
 #include "sizesel/core/metrics.hpp"
 #include "sizesel/core/training_spec.hpp"
 #include "sizesel/ml/dataset.hpp"
+#include "sizesel/ml/evaluator.hpp"
+#include "sizesel/ml/input_pipeline.hpp"
+#include "sizesel/ml/resnet.hpp"
 #include "sizesel/ml/trainer.hpp"
 
 namespace sizesel {
@@ -32,6 +35,43 @@ struct CandidateEvaluation {
   Metrics metrics;  ///< everything but `devices` and `accuracy_std`, which need the deployment and the other seeds
   TrainingResult training;
 };
+
+/// One candidate with one seed, evaluated in steps: built (seeded) at construction, trained
+/// epoch by epoch with train_to, then measured by finish. Training in steps gives exactly the
+/// weights, and so the metrics, of evaluate_candidate. `spec`, `dataset` and `plan` must
+/// outlive it.
+class CandidateTraining {
+ public:
+  CandidateTraining(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan, uint64_t seed,
+                    EpochCallback on_epoch = {});
+
+  /// Trains on up to `epoch` of plan.training.epochs. Throws TrainingError on divergence.
+  void train_to(int64_t epoch);
+  /// Quality of the model as trained so far on the test split.
+  [[nodiscard]] Quality test_quality();
+  [[nodiscard]] int64_t epochs_done() const { return session_.epochs_done(); }
+  /// Seconds spent training so far.
+  [[nodiscard]] double train_seconds() const { return session_.result().seconds; }
+  /// Trains the remaining epochs and measures everything evaluate_candidate measures.
+  [[nodiscard]] CandidateEvaluation finish();
+
+ private:
+  const CandidateSpec& spec_;
+  const Dataset& dataset_;
+  const EvaluationPlan& plan_;
+  uint64_t seed_;
+  ResNet model_{nullptr};
+  ChannelStats stats_;
+  TrainingSpec training_;
+  TrainingSession session_;
+  int64_t training_peak_bytes_ = 0;  ///< the most memory any training step added, bytes
+};
+
+/// What a candidate costs to serve, measured before any training (dense convolutions take the
+/// same time and memory whatever their weights): latency, throughput and inference memory of
+/// the freshly built model, with params, macs and depth. Every other field is 0.
+[[nodiscard]] Metrics untrained_cost_metrics(const CandidateSpec& spec, const Dataset& dataset,
+                                             const EvaluationPlan& plan, uint64_t seed);
 
 /// Builds the candidate, seeded with `seed`, trains it on dataset.train, then measures on the
 /// test split: quality; robustness (CIFAR-10-C corruptions and FGSM on a balanced subset of

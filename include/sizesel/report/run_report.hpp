@@ -32,6 +32,10 @@ struct CandidateResult {
   std::optional<Metrics> metrics;     ///< the mean over the runs; absent when a run failed
   std::map<std::string, double> metrics_std;  ///< sample standard deviation over the runs, per scalar metric
   std::string failure;                ///< why it failed; empty when it did not
+  /// Why early stopping left it out of the decision ("" when it was not stopped), and after
+  /// which epoch (0: before any training, by a cost constraint).
+  std::string stopped;
+  int64_t stopped_after_epoch = 0;
   std::vector<std::string> warnings;  ///< doubts about a trained candidate (accuracy at chance level)
   std::optional<std::size_t> row;     ///< its row in the decision table, when it has metrics
 };
@@ -60,6 +64,16 @@ struct RunInfo {
   int64_t cache_hits = 0;            ///< evaluations taken from the cache
   int64_t cache_misses = 0;          ///< evaluations trained in this run
   double wall_seconds = 0;           ///< the whole run
+  /// With early stopping: its rungs (epochs) and what the evaluations trained in this run cost
+  /// against what training all of them in full would have, in multiply-accumulates
+  /// (3 x MACs per image: forward and backward) and in measured training seconds.
+  bool early_stopping = false;
+  std::vector<int64_t> rungs;
+  double keep = 0;
+  double training_macs = 0;
+  double full_training_macs = 0;
+  double training_seconds = 0;
+  double full_training_seconds = 0;  ///< estimated: each stopped run's seconds per epoch times its epochs
 };
 
 struct RunReport {

@@ -18,6 +18,14 @@
 
 namespace sizesel {
 
+/// Successive halving over the candidates (docs/scenario.md#early_stopping).
+struct EarlyStopping {
+  /// Epochs (1-based, increasing, each below training.epochs) after which the candidates still
+  /// racing are ranked and only the best `keep` share of them trains on.
+  std::vector<int64_t> rungs;
+  double keep = 0.5;
+};
+
 struct Scenario {
   std::string name;
   std::filesystem::path file;  ///< the file it was read from
@@ -35,6 +43,9 @@ struct Scenario {
   DecisionMode mode = DecisionMode::kSingle;
   Normalization normalization = Normalization::kMinMax;
   std::map<std::string, ReferenceRange> references;  ///< metric -> range, for reference normalisation
+  /// When set, candidates that cannot meet a cost constraint are not trained, and the others
+  /// race by successive halving; absent: every candidate is trained and measured in full.
+  std::optional<EarlyStopping> early_stopping;
 };
 
 /// Options that change how a scenario file is read.
