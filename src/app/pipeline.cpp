@@ -206,11 +206,8 @@ DecisionProblem decision_problem(const Scenario& scenario, std::vector<Candidate
                                       ? 0.0
                                       : t * spread->second / std::sqrt(static_cast<double>(runs));
         // A minimum must hold for the lower bound, a maximum for the upper one; a metric
-        // bounded both ways keeps the stricter bound for each, so both are stored by kind.
-        if (constraint.kind == BoundKind::kMin) bounds[constraint.metric] = mean - half_width;
-        if (constraint.kind == BoundKind::kMax && bounds.count(constraint.metric) == 0) {
-          bounds[constraint.metric] = mean + half_width;
-        }
+        // bounded both ways gets both, each under its own key.
+        bounds[bound_key(constraint)] = constraint.kind == BoundKind::kMin ? mean - half_width : mean + half_width;
       }
       problem.constraint_values.push_back(bounds);
     }

@@ -111,6 +111,13 @@ Recommendation decide(const DecisionProblem& problem) {
   }
   input.normalized = recommendation.criterion_values;
   input.constraints = problem.constraints;
+  // A constraint checked against a bound reads it under its own key (bound_key); the results
+  // name the metric again below.
+  if (!problem.constraint_values.empty()) {
+    for (auto& constraint : input.constraints) {
+      if (problem.constraint_values.front().count(bound_key(constraint)) > 0) constraint.metric = bound_key(constraint);
+    }
+  }
   for (std::size_t i = 0; i < table.options.size(); ++i) {
     std::map<std::string, double> raw = problem.extra.empty() ? std::map<std::string, double>{} : problem.extra[i];
     for (std::size_t j = 0; j < table.criteria.size(); ++j) raw[table.criteria[j].name] = table.values[i][j];
@@ -134,6 +141,13 @@ Recommendation decide(const DecisionProblem& problem) {
   for (double& weight : input.weights) weight /= total;
   Selection selection = problem.mode == DecisionMode::kSingle ? select_one(input) : select_mixture(input);
   Stability stability = weight_stability(input, selection);
+  const auto unbound = [](Constraint& constraint) { constraint.metric = constraint.metric.substr(0, constraint.metric.find('\x1f')); };
+  for (auto& option : selection.options) {
+    for (auto& exclusion : option.excluded_by) unbound(exclusion.constraint);
+  }
+  if (selection.mixture) {
+    for (auto& activity : selection.mixture->constraints) unbound(activity.constraint);
+  }
   for (auto& option : selection.options) option.score *= total;
   selection.objective *= total;
   if (selection.mixture) {

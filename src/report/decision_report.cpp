@@ -369,7 +369,7 @@ Json stability_json(const DecisionProblem& problem, const Recommendation& recomm
 
 double constrained_value(const DecisionProblem& problem, std::size_t option, const Constraint& constraint) {
   if (!problem.constraint_values.empty()) {
-    const auto found = problem.constraint_values.at(option).find(constraint.metric);
+    const auto found = problem.constraint_values.at(option).find(bound_key(constraint));
     if (found != problem.constraint_values.at(option).end()) return found->second;
   }
   const auto& table = problem.table;

@@ -29,6 +29,11 @@ struct CriterionGroup {
   std::vector<Part> parts;  ///< at least one with weight > 0
 };
 
+/// The key of constraint_values for this constraint: its metric and which side it bounds.
+[[nodiscard]] inline std::string bound_key(const Constraint& constraint) {
+  return constraint.metric + (constraint.kind == BoundKind::kMin ? "\x1flower" : "\x1fupper");
+}
+
 /// The same for a table given by hand (`solve`) and for measured candidates (`recommend`).
 struct DecisionProblem {
   CriteriaTable table;                           ///< raw values per option, one column per (sub-)criterion
@@ -38,8 +43,9 @@ struct DecisionProblem {
   std::map<std::string, double> weights;         ///< by criterion (group) name; one left out weighs 0
   std::vector<Constraint> constraints;           ///< on raw criterion values or on `extra` values
   std::vector<std::map<std::string, double>> extra;  ///< per option: further raw metrics constraints may name
-  /// Per option: the value a constraint on a metric is checked against when it is not the
-  /// table's or `extra`'s (a confidence bound of a mean over seeds); empty for none.
+  /// Per option: the value a constraint is checked against when it is not the table's or
+  /// `extra`'s (a confidence bound of a mean over seeds), keyed by bound_key(constraint), so
+  /// that a minimum and a maximum on one metric each get their own bound; empty for none.
   std::vector<std::map<std::string, double>> constraint_values;
   DecisionMode mode = DecisionMode::kSingle;
   Normalization normalization = Normalization::kMinMax;
