@@ -274,6 +274,7 @@ class Evaluations {
     guarded(k, [&] {
       run.metrics = training(k).finish().metrics;
       trainings_[k].reset();
+      ++report_.info.trained;
       if (cache_ != nullptr) {
         cache_->store(job.inputs, CachedResult{run.metrics, context_},
                       fmt::format("{} / {} / seed {}", scenario_.name, result.spec.name, run.seed));

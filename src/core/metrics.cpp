@@ -25,8 +25,8 @@ Field number(const char* name, const char* unit, const char* description, Direct
   return {{name, unit, description, direction, false, false}, member};
 }
 
-Field count(const char* name, const char* description, int64_t Metrics::*member) {
-  return {{name, "", description, kDown, false, true}, member};
+Field count(const char* name, const char* unit, const char* description, int64_t Metrics::*member) {
+  return {{name, unit, description, kDown, false, true}, member};
 }
 
 const std::vector<Field>& fields() {
@@ -37,22 +37,22 @@ const std::vector<Field>& fields() {
       fraction("f1_macro", "macro-averaged F1 on the test split", kUp, &Metrics::f1_macro),
       fraction("train_accuracy", "accuracy on the training subset without augmentation", kUp,
                &Metrics::train_accuracy),
-      fraction("mean_corruption_accuracy", "mean test accuracy over the CIFAR-10-C corruptions and severities", kUp,
+      fraction("mean_corruption_accuracy", "mean accuracy over the CIFAR-10-C corruptions and severities, on the robustness subset", kUp,
                &Metrics::mean_corruption_accuracy),
-      number("corruption_robustness", "", "mean_corruption_accuracy / accuracy", kUp,
+      number("corruption_robustness", "", "mean_corruption_accuracy / clean accuracy on the robustness subset", kUp,
              &Metrics::corruption_robustness),
-      fraction("fgsm_accuracy_1", "test accuracy under FGSM, epsilon 1/255", kUp, &Metrics::fgsm_accuracy_1),
-      fraction("fgsm_accuracy_2", "test accuracy under FGSM, epsilon 2/255", kUp, &Metrics::fgsm_accuracy_2),
-      number("fgsm_robustness", "", "fgsm_accuracy_2 / accuracy", kUp, &Metrics::fgsm_robustness),
+      fraction("fgsm_accuracy_1", "accuracy under FGSM, epsilon 1/255, on the robustness subset", kUp, &Metrics::fgsm_accuracy_1),
+      fraction("fgsm_accuracy_2", "accuracy under FGSM, epsilon 2/255, on the robustness subset", kUp, &Metrics::fgsm_accuracy_2),
+      number("fgsm_robustness", "", "fgsm_accuracy_2 / clean accuracy on the robustness subset", kUp, &Metrics::fgsm_robustness),
       number("generalization_gap", "", "train_accuracy - accuracy", kDown, &Metrics::generalization_gap),
       fraction("deletion_auc", "area under the deletion curve of gradient saliency (lower: more faithful)", kDown,
                &Metrics::deletion_auc),
       fraction("deletion_auc_random", "area under the deletion curve of a random pixel order", kUp,
                &Metrics::deletion_auc_random),
       number("faithfulness", "", "1 - deletion_auc / deletion_auc_random", kUp, &Metrics::faithfulness),
-      count("params", "trainable parameters", &Metrics::params),
-      count("macs", "multiply-accumulates per image (convolutions and classifier)", &Metrics::macs),
-      count("depth", "weighted layers on the deepest path", &Metrics::depth),
+      count("params", "count", "trainable parameters", &Metrics::params),
+      count("macs", "count per image", "multiply-accumulates per image (convolutions and classifier)", &Metrics::macs),
+      count("depth", "layers", "weighted layers on the deepest path", &Metrics::depth),
       number("latency_ms_p50", "ms", "batch-1 inference latency, median", kDown, &Metrics::latency_ms_p50),
       number("latency_ms_p90", "ms", "batch-1 inference latency, 90th percentile", kDown, &Metrics::latency_ms_p90),
       number("latency_ms_p99", "ms", "batch-1 inference latency, 99th percentile", kDown, &Metrics::latency_ms_p99),
@@ -62,7 +62,7 @@ const std::vector<Field>& fields() {
              &Metrics::inference_memory_mib),
       number("training_memory_mib", "MiB", "peak tensor memory while training", kDown,
              &Metrics::training_memory_mib),
-      count("devices", "devices needed for the target rate: ceil(target_rate / (throughput x speed-up))",
+      count("devices", "devices", "devices needed for the target rate: ceil(target_rate / (throughput x speed-up))",
             &Metrics::devices),
       number("train_device_hours", "h", "this run's training time on one device", kDown,
              &Metrics::train_device_hours),

@@ -91,7 +91,7 @@ std::string normalised_text(const Recommendation& recommendation, double value) 
 
 std::string column_header(const Criterion& criterion, const std::string& prefix) {
   return fmt::format("{}{} {}{}", prefix, criterion.name, to_string(criterion.direction),
-                     criterion.unit.empty() ? "" : " " + criterion.unit);
+                     criterion.unit.empty() || criterion.unit == criterion.name ? "" : " " + criterion.unit);
 }
 
 /// Criteria that combine several columns: their values, then every column raw -> normalised.

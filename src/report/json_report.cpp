@@ -87,7 +87,8 @@ nlohmann::json json_report(const RunReport& report) {
                  {"confidence", info.confidence ? nlohmann::json(*info.confidence) : nlohmann::json()},
                  {"cache", {{"dir", info.cache_dir.empty() ? nlohmann::json() : nlohmann::json(info.cache_dir)},
                             {"hits", info.cache_hits},
-                            {"misses", info.cache_misses}}},
+                            {"misses", info.cache_misses},
+                            {"trained", info.trained}}},
                  {"early_stopping",
                   info.early_stopping
                       ? nlohmann::json{{"rungs", info.rungs},

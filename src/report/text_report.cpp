@@ -21,7 +21,12 @@ std::string architecture_text(const CandidateSpec& spec) {
 std::string with_spread(const CandidateResult& candidate, const std::string& name, const char* format) {
   const double mean = metric_value(*candidate.metrics, name);
   std::string text = fmt::format(fmt::runtime(format), mean);
-  if (candidate.runs.size() > 1) text += " ±" + fmt::format(fmt::runtime(format), candidate.metrics_std.at(name));
+  if (candidate.runs.size() > 1) {
+    // A spread has no sign: "{:+.4f}" for the mean becomes "{:.4f}" for it.
+    std::string spread_format = format;
+    if (const auto plus = spread_format.find('+'); plus != std::string::npos) spread_format.erase(plus, 1);
+    text += " ±" + fmt::format(fmt::runtime(spread_format), candidate.metrics_std.at(name));
+  }
   return text;
 }
 
@@ -122,7 +127,7 @@ void write_text_report(const RunReport& report, std::ostream& out) {
                      info.repeats == 1 ? "" : "s");
   out << (info.cache_dir.empty() ? std::string("cache off")
                                  : fmt::format("cache {}: {} reused, {} trained", info.cache_dir, info.cache_hits,
-                                               info.cache_misses))
+                                               info.trained))
       << "\n";
   if (info.early_stopping) {
     std::string rungs;

@@ -62,7 +62,8 @@ struct RunInfo {
   std::string cache_dir;             ///< "" when the cache is off
   std::string omp_wait_policy;       ///< OMP_WAIT_POLICY in force ("" when unset: nothing was timed)
   int64_t cache_hits = 0;            ///< evaluations taken from the cache
-  int64_t cache_misses = 0;          ///< evaluations trained in this run
+  int64_t cache_misses = 0;          ///< evaluations not in the cache
+  int64_t trained = 0;               ///< evaluations trained and measured in this run (not failed or stopped)
   double wall_seconds = 0;           ///< the whole run
   /// With early stopping: its rungs (epochs) and what the evaluations trained in this run cost
   /// against what training all of them in full would have, in multiply-accumulates
