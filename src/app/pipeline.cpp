@@ -314,7 +314,7 @@ class Evaluations {
     }
     racing = screen(racing, cost);
 
-    for (const int64_t rung : spec.rungs) {
+    for (const double rung : spec.rungs) {
       if (racing.size() <= 1) break;
       std::vector<std::size_t> trained;
       for (const std::size_t c : racing) {
@@ -334,20 +334,19 @@ class Evaluations {
       const CandidateResult& result = report_.candidates[job.candidate];
       const auto it = cost.find(job.candidate);
       if (it == cost.end()) continue;
-      int64_t done = epochs;
+      double done = 1.0;  // share of the training
       double seconds = 0;
       if (!result.stopped.empty()) {
-        done = result.stopped_after_epoch;
+        done = result.stopped_after;
         seconds = stopped_seconds_[k];
       } else if (!result.failure.empty()) {
         continue;  // a failure's partial training is not counted either way
       } else {
         seconds = result.runs[job.run].metrics.train_seconds;
       }
-      info.training_macs += 3.0 * static_cast<double>(it->second.macs) * images * static_cast<double>(done);
+      info.training_macs += 3.0 * static_cast<double>(it->second.macs) * images * static_cast<double>(epochs) * done;
       info.training_seconds += seconds;
-      info.full_training_seconds += done > 0 ? seconds / static_cast<double>(done) * static_cast<double>(epochs)
-                                             : estimated_seconds(job.candidate, cost);
+      info.full_training_seconds += done > 0 ? seconds / done : estimated_seconds(job.candidate, cost);
     }
   }
 
@@ -425,7 +424,7 @@ class Evaluations {
         kept.push_back(c);
         continue;
       }
-      stop(c, 0, reason);
+      stop(c, reason);
     }
     return kept;
   }
@@ -433,7 +432,7 @@ class Evaluations {
   /// Ranks the candidates that reached `rung` by the scenario's score restricted to what is
   /// known there (rung_metrics), with no constraints, and stops all but the best `keep` share.
   std::vector<std::size_t> rank_and_keep(const std::vector<std::size_t>& trained,
-                                         const std::map<std::size_t, Metrics>& cost, int64_t rung, double keep) {
+                                         const std::map<std::size_t, Metrics>& cost, double rung, double keep) {
     if (trained.size() <= 1) return trained;
     const double epochs = static_cast<double>(scenario_.training.epochs);
     Scenario ranking = scenario_;
@@ -468,7 +467,7 @@ class Evaluations {
       CandidateResult entry;
       entry.spec = report_.candidates[c].spec;
       Metrics m = cost.at(c);
-      double accuracy = 0, precision = 0, recall = 0, f1 = 0, seconds = 0;
+      double accuracy = 0, precision = 0, recall = 0, f1 = 0, seconds = 0, done = 0;
       const auto jobs = jobs_of(c);
       for (const std::size_t k : jobs) {
         const Quality quality = training(k).test_quality();
@@ -477,13 +476,14 @@ class Evaluations {
         recall += quality.recall_macro;
         f1 += quality.f1_macro;
         seconds += training(k).train_seconds();
+        done += training(k).fraction_done();
       }
       const double n = static_cast<double>(jobs.size());
       m.accuracy = accuracy / n;
       m.precision_macro = precision / n;
       m.recall_macro = recall / n;
       m.f1_macro = f1 / n;
-      m.train_seconds = seconds / n / static_cast<double>(rung) * epochs;
+      m.train_seconds = seconds / done;  // extrapolated to the whole training
       m.train_device_hours = m.train_seconds / 3600.0;
       const double full_images = static_cast<double>(
           scenario_.training.full_train_images.value_or(dataset_.full_train_images));
@@ -511,27 +511,29 @@ class Evaluations {
         kept.push_back(c);
         continue;
       }
-      stop(c, rung,
-           fmt::format("ranked {} of {} at the rung after epoch {} of {} (score {:.4f} on what is known there: "
-                       "accuracy so far {:.4f}, serving cost, training time; the best {} trained on)",
-                       place + 1, order.size(), rung, scenario_.training.epochs, score(i),
+      stop(c, fmt::format("ranked {} of {} at the rung after {:.0f}% of the training (score {:.4f} on what is known "
+                          "there: accuracy so far {:.4f}, serving cost, training time; the best {} trained on)",
+                          place + 1, order.size(), 100 * rung, score(i),
                        partial[i].metrics->accuracy, std::max<std::size_t>(kept_count, 1)));
     }
     std::sort(kept.begin(), kept.end());
     return kept;
   }
 
-  void stop(std::size_t c, int64_t epoch, const std::string& reason) {
+  void stop(std::size_t c, const std::string& reason) {
     CandidateResult& result = report_.candidates[c];
     result.stopped = reason;
-    result.stopped_after_epoch = epoch;
+    result.stopped_after = 0;
     for (const std::size_t k : jobs_of(c)) {
       stopped_seconds_[k] = trainings_[k] ? trainings_[k]->train_seconds() : 0.0;
+      if (trainings_[k]) result.stopped_after = std::max(result.stopped_after, trainings_[k]->fraction_done());
       trainings_[k].reset();
     }
     if (log_ != nullptr) {
       fmt::print(*log_, "[{}/{} {}] stopped {}: {}\n", c + 1, report_.candidates.size(), result.spec.name,
-                 epoch == 0 ? std::string("before training") : fmt::format("after epoch {}", epoch), reason);
+                 result.stopped_after == 0 ? std::string("before training")
+                                           : fmt::format("after {:.0f}% of its training", 100 * result.stopped_after),
+                 reason);
     }
   }
 

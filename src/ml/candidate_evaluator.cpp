@@ -136,11 +136,13 @@ CandidateTraining::CandidateTraining(const CandidateSpec& spec, const Dataset& d
       training_(with_seed(plan.training, seed)),
       session_(model_, dataset.train, stats_, training_, plan.device, std::move(on_epoch)) {}
 
-void CandidateTraining::train_to(int64_t epoch) {
-  // Measured per step, so that other candidates held in memory between steps are not counted.
+void CandidateTraining::train_to(double fraction) {
+  const auto total = static_cast<double>(session_.total_steps());
+  const int64_t step = std::max<int64_t>(1, std::llround(std::clamp(fraction, 0.0, 1.0) * total));
+  // Measured per stretch, so that other candidates held in memory in between are not counted.
   reset_tracked_peak();
   const int64_t before = tracked_bytes();
-  session_.run_to(epoch);
+  session_.run_to_step(step);
   training_peak_bytes_ = std::max(training_peak_bytes_, tracked_peak_bytes() - before);
 }
 
@@ -150,7 +152,7 @@ Quality CandidateTraining::test_quality() {
 }
 
 CandidateEvaluation CandidateTraining::finish() {
-  train_to(training_.epochs);
+  train_to(1.0);
   const Dataset& dataset = dataset_;
   const EvaluationPlan& plan = plan_;
   ResNet& model = model_;

@@ -60,61 +60,68 @@ TrainingSession::TrainingSession(ResNet& model, const ImageSplit& train, const C
   total_steps_ = batches_ * spec.epochs;
 }
 
-void TrainingSession::run_to(int64_t last_epoch) {
+void TrainingSession::run_to_step(int64_t last_step) {
   using Clock = std::chrono::steady_clock;
   const int64_t n = train_.images.size(0);
-  last_epoch = std::min(last_epoch, spec_.epochs);
+  last_step = std::min(last_step, total_steps_);
+  if (step_ >= last_step) return;
   model_->train();
-  for (int64_t epoch = epochs_done_ + 1; epoch <= last_epoch; ++epoch) {
-    const auto epoch_start = Clock::now();
-    const auto order = torch::randperm(n, generator_, torch::kLong);
-    double loss_sum = 0;
-    int64_t correct = 0;
-    int64_t seen = 0;
-    for (int64_t b = 0; b < batches_; ++b) {
-      const int64_t begin = b * batch_size_;
-      const auto index = order.narrow(0, begin, std::min(batch_size_, n - begin));
-      auto images = train_.images.index_select(0, index);
-      if (spec_.augment) images = augment_batch(images, rng_);
-      const auto inputs = to_model_input(images, stats_).to(device_);
-      const auto labels = train_.labels.index_select(0, index).to(device_);
+  auto started = Clock::now();
+  while (step_ < last_step) {
+    const int64_t b = step_ % batches_;
+    const int64_t epoch = step_ / batches_ + 1;
+    if (b == 0) order_ = torch::randperm(n, generator_, torch::kLong);
+    const int64_t begin = b * batch_size_;
+    const auto index = order_.narrow(0, begin, std::min(batch_size_, n - begin));
+    auto images = train_.images.index_select(0, index);
+    if (spec_.augment) images = augment_batch(images, rng_);
+    const auto inputs = to_model_input(images, stats_).to(device_);
+    const auto labels = train_.labels.index_select(0, index).to(device_);
 
-      const double rate = learning_rate_at(spec_, step_, total_steps_);
-      for (auto& group : optimizer_.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(rate);
-      optimizer_.zero_grad();
-      const auto logits = model_->forward(inputs);
-      const auto loss = torch::nn::functional::cross_entropy(logits, labels);
-      const double loss_value = loss.item<double>();
-      if (!std::isfinite(loss_value)) {
-        model_->eval();
-        throw TrainingError(fmt::format("training diverged: loss is {} at epoch {}, batch {} (learning rate {:.4g})",
-                                        loss_value, epoch, b + 1, rate));
-      }
-      loss.backward();
-      optimizer_.step();
-      ++step_;
-
-      const int64_t count = index.size(0);
-      loss_sum += loss_value * static_cast<double>(count);
-      correct += logits.argmax(1).eq(labels).sum().item<int64_t>();
-      seen += count;
+    const double rate = learning_rate_at(spec_, step_, total_steps_);
+    for (auto& group : optimizer_.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(rate);
+    optimizer_.zero_grad();
+    const auto logits = model_->forward(inputs);
+    const auto loss = torch::nn::functional::cross_entropy(logits, labels);
+    const double loss_value = loss.item<double>();
+    if (!std::isfinite(loss_value)) {
+      model_->eval();
+      throw TrainingError(fmt::format("training diverged: loss is {} at epoch {}, batch {} (learning rate {:.4g})",
+                                      loss_value, epoch, b + 1, rate));
     }
-    const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+    loss.backward();
+    optimizer_.step();
+    ++step_;
+
+    const int64_t count = index.size(0);
+    loss_sum_ += loss_value * static_cast<double>(count);
+    correct_ += logits.argmax(1).eq(labels).sum().item<int64_t>();
+    seen_ += count;
+    if (b + 1 < batches_) continue;
+
+    // The epoch is complete.
+    const auto now = Clock::now();
+    epoch_seconds_ += std::chrono::duration<double>(now - started).count();
+    started = now;
     EpochReport report;
     report.epoch = epoch;
     report.epochs = spec_.epochs;
-    report.mean_loss = loss_sum / static_cast<double>(seen);
-    report.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
-    report.seconds = seconds;
-    report.images_per_s = static_cast<double>(seen) / seconds;
+    report.mean_loss = loss_sum_ / static_cast<double>(seen_);
+    report.train_accuracy = static_cast<double>(correct_) / static_cast<double>(seen_);
+    report.seconds = epoch_seconds_;
+    report.images_per_s = static_cast<double>(seen_) / epoch_seconds_;
     result_.epochs.push_back(report);
-    result_.seconds += seconds;
-    images_ += seen;
+    result_.seconds += epoch_seconds_;
+    images_ += seen_;
     result_.images_per_s = static_cast<double>(images_) / result_.seconds;
     result_.final_loss = report.mean_loss;
     epochs_done_ = epoch;
+    epoch_seconds_ = loss_sum_ = 0;
+    correct_ = seen_ = 0;
     if (on_epoch_) on_epoch_(report);
+    started = Clock::now();  // the callback's own time is not training
   }
+  epoch_seconds_ += std::chrono::duration<double>(Clock::now() - started).count();
   model_->eval();
 }
 

@@ -55,7 +55,7 @@ nlohmann::json json_report(const RunReport& report) {
     entry["failure"] = candidate.failure.empty() ? nlohmann::json() : nlohmann::json(candidate.failure);
     entry["stopped"] = candidate.stopped.empty()
                            ? nlohmann::json()
-                           : nlohmann::json{{"after_epoch", candidate.stopped_after_epoch}, {"reason", candidate.stopped}};
+                           : nlohmann::json{{"after", candidate.stopped_after}, {"reason", candidate.stopped}};
     entry["warnings"] = candidate.warnings;
     entry["metrics"] = candidate.metrics ? metrics_to_json(*candidate.metrics) : nlohmann::json();
     entry["metrics_std"] = candidate.metrics ? nlohmann::json(candidate.metrics_std) : nlohmann::json();

@@ -101,8 +101,8 @@ void write_cost(const RunReport& report, std::ostream& out) {
   for (const auto& c : report.candidates) {
     if (!c.stopped.empty()) {
       out << "STOPPED " << c.spec.name
-          << (c.stopped_after_epoch == 0 ? std::string(" before training")
-                                         : fmt::format(" after epoch {}", c.stopped_after_epoch))
+          << (c.stopped_after == 0 ? std::string(" before training")
+                                   : fmt::format(" after {:.0f}% of its training", 100 * c.stopped_after))
           << ": " << c.stopped << '\n';
     } else if (!c.metrics) {
       out << "FAILED " << c.spec.name << ": " << c.failure << '\n';
@@ -131,10 +131,11 @@ void write_text_report(const RunReport& report, std::ostream& out) {
       << "\n";
   if (info.early_stopping) {
     std::string rungs;
-    for (const int64_t rung : info.rungs) rungs += (rungs.empty() ? "" : ", ") + std::to_string(rung);
-    out << fmt::format("early stopping: rungs after epoch{} {}, keeping {:.0f}% at each; training compute {:.0f}% of "
-                       "full evaluation by MACs ({:.3g} of {:.3g} TMAC), {:.0f}% by seconds ({:.1f} of about {:.1f} s)\n",
-                       info.rungs.size() == 1 ? "" : "s", rungs.empty() ? std::string("(none)") : rungs,
+    for (const double rung : info.rungs) rungs += (rungs.empty() ? "" : ", ") + fmt::format("{:.0f}%", 100 * rung);
+    out << fmt::format("early stopping: rungs after {} of the training, keeping {:.0f}% at each; training compute "
+                       "{:.0f}% of full evaluation by MACs ({:.3g} of {:.3g} TMAC), {:.0f}% by seconds ({:.1f} of about "
+                       "{:.1f} s)\n",
+                       rungs.empty() ? std::string("(none)") : rungs,
                        100 * info.keep, 100 * ratio_or_one(info.training_macs, info.full_training_macs),
                        info.training_macs / 1e12, info.full_training_macs / 1e12,
                        100 * ratio_or_one(info.training_seconds, info.full_training_seconds), info.training_seconds,
@@ -146,7 +147,7 @@ void write_text_report(const RunReport& report, std::ostream& out) {
   write_cost(report, out);
   if (!report.recommendation) {
     bool screened = false;
-    for (const auto& c : report.candidates) screened = screened || (!c.stopped.empty() && c.stopped_after_epoch == 0);
+    for (const auto& c : report.candidates) screened = screened || (!c.stopped.empty() && c.stopped_after == 0);
     out << (screened ? "\nNo candidate meets the cost constraints: nothing satisfies the constraints.\n"
                      : "\nNo candidate could be trained and measured; nothing to decide.\n");
     return;

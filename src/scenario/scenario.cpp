@@ -115,29 +115,29 @@ MeasurementSpec read_measurement(ObjectReader& reader) {
   return spec;
 }
 
-/// "early_stopping": {"rungs": [1, 2], "keep": 0.5}; the default rungs are the epochs at a third
-/// and two thirds of training.epochs.
-EarlyStopping read_early_stopping(ObjectReader& reader, int64_t epochs) {
+/// "early_stopping": {"rungs": [0.1, 0.3], "keep": 0.34}; defaults: rungs 1/9 and 1/3, keep 1/3.
+EarlyStopping read_early_stopping(ObjectReader& reader) {
   EarlyStopping spec;
   if (reader.has("rungs")) {
+    spec.rungs.clear();
     const nlohmann::ordered_json& list = reader.require("rungs");
-    if (!list.is_array()) reader.fail("rungs", "must be an array of epochs (got " + short_dump(list) + ")");
+    if (!list.is_array()) reader.fail("rungs", "must be an array of shares of the training (got " + short_dump(list) + ")");
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string at = reader.pointer("rungs") + "/" + std::to_string(i);
-      const int64_t previous = spec.rungs.empty() ? 0 : spec.rungs.back();
-      if (!list[i].is_number_integer() || list[i].get<int64_t>() <= previous || list[i].get<int64_t>() >= epochs) {
+      const double previous = spec.rungs.empty() ? 0.0 : spec.rungs.back();
+      if (!list[i].is_number() || !(list[i].get<double>() > previous) || !(list[i].get<double>() < 1.0)) {
         fail_at(reader.file(), at,
-                fmt::format("must be an epoch above {} and below training.epochs = {} (got {})", previous, epochs,
+                fmt::format("must be a share of the training above {} and below 1 (got {})", previous,
                             short_dump(list[i])));
       }
-      spec.rungs.push_back(list[i].get<int64_t>());
-    }
-  } else {
-    for (const int64_t rung : {epochs / 3, 2 * epochs / 3}) {
-      if (rung >= 1 && rung < epochs && (spec.rungs.empty() || rung > spec.rungs.back())) spec.rungs.push_back(rung);
+      spec.rungs.push_back(list[i].get<double>());
     }
   }
-  spec.keep = reader.number("keep", 0.01, 1.0, spec.keep);
+  if (reader.has("keep")) {
+    const double keep = reader.number("keep", 0.0, 1.0);
+    if (!(keep > 0)) reader.fail("keep", "must be above 0 (got 0)");
+    spec.keep = keep;
+  }
   return spec;
 }
 
@@ -393,7 +393,7 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
 
   if (const auto* early = root.optional("early_stopping")) {
     ObjectReader reader(*early, name, root.pointer("early_stopping"), {"rungs", "keep"});
-    scenario.early_stopping = read_early_stopping(reader, scenario.training.epochs);
+    scenario.early_stopping = read_early_stopping(reader);
   }
   return scenario;
 }

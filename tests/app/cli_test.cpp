@@ -408,8 +408,8 @@ TEST_CASE("scripts/ci-example.sh passes on configs/ci and fails a folder with an
 
 namespace {
 
-// Four candidates over 3 epochs on 600 Fashion-MNIST images, with early stopping after epochs
-// 1 and 2; `wide` (about 103 M MACs) breaks the MACs limit of 20 M.
+// Four candidates over 3 epochs (36 steps) on 600 Fashion-MNIST images; `wide` (about 103 M
+// MACs) breaks the MACs limit of 20 M.
 std::string racing_scenario(const std::string& early_stopping) {
   return R"({
   "name": "race",
@@ -432,16 +432,16 @@ TEST_CASE("early stopping skips what breaks a cost limit, races the rest, and fi
           "[cli][real][early]") {
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
-  const auto raced_file = dir.write("raced.json", racing_scenario(R"(, "early_stopping": {"rungs": [1, 2]})"));
+  const auto raced_file = dir.write("raced.json", racing_scenario(R"(, "early_stopping": {"rungs": [0.34, 0.67], "keep": 0.5})"));
   const Run raced = sizesel(dir, "recommend '" + raced_file.string() + "' --format json");
   INFO(raced.err);
   REQUIRE(raced.exit_code == 0);
   const auto a = nlohmann::json::parse(raced.out);
-  CHECK(a["candidates"][3]["stopped"]["after_epoch"] == 0);
+  CHECK(a["candidates"][3]["stopped"]["after"] == 0);
   CHECK_THAT(a["candidates"][3]["stopped"]["reason"].get<std::string>(),
              Catch::Contains("macs = 1.03213e+08 exceeds the maximum 2e+07"));
   CHECK(raced.err.find("[4/4 wide] epoch") == std::string::npos);  // never trained
-  // Three raced: after epoch 1 the best two go on, after epoch 2 the best one.
+  // Three raced: after 12 of the 36 steps the best two go on, after 24 the best one.
   int stopped_after_1 = 0, stopped_after_2 = 0;
   std::size_t survivor = 99;
   for (std::size_t i = 0; i < 3; ++i) {
@@ -449,8 +449,8 @@ TEST_CASE("early stopping skips what breaks a cost limit, races the rest, and fi
     if (stopped.is_null()) {
       survivor = i;
     } else {
-      stopped_after_1 += stopped["after_epoch"] == 1;
-      stopped_after_2 += stopped["after_epoch"] == 2;
+      stopped_after_1 += stopped["after"].get<double>() == Approx(12.0 / 36);
+      stopped_after_2 += stopped["after"].get<double>() == Approx(24.0 / 36);
       CHECK(a["candidates"][i]["trained"] == false);
     }
   }
@@ -459,7 +459,7 @@ TEST_CASE("early stopping skips what breaks a cost limit, races the rest, and fi
   REQUIRE(survivor < 3);
   CHECK(a["recommended"] == a["candidates"][survivor]["name"]);
   const auto& early = a["run"]["early_stopping"];
-  CHECK(early["rungs"] == nlohmann::json::array({1, 2}));
+  CHECK(early["rungs"] == nlohmann::json::array({0.34, 0.67}));
   CHECK(early["training_macs"].get<double>() < 0.5 * early["full_training_macs"].get<double>());
 
   // The same scenario in full: the survivor comes from the cache, because resumed training
@@ -497,13 +497,14 @@ TEST_CASE("early stopping with every candidate over a cost limit trains nothing 
   CHECK_THAT(run.out, Catch::Contains("No candidate meets the cost constraints"));
 }
 
-TEST_CASE("early_stopping settings are checked: rungs below training.epochs and increasing, keep in (0, 1]", "[cli]") {
+TEST_CASE("early_stopping settings are checked: rungs increasing shares below 1, keep in (0, 1]", "[cli]") {
   TempDir dir;
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"({"rungs": [2, 1]})", "/early_stopping/rungs/1: must be an epoch above 2 and below training.epochs = 3 (got 1)"},
-      {R"({"rungs": [3]})", "/early_stopping/rungs/0: must be an epoch above 0 and below training.epochs = 3 (got 3)"},
-      {R"({"rungs": 1})", "/early_stopping/rungs: must be an array of epochs (got 1)"},
-      {R"({"keep": 0})", "/early_stopping/keep: "},
+      {R"({"rungs": [0.5, 0.25]})", "/early_stopping/rungs/1: must be a share of the training above 0.5 and below 1 (got 0.25)"},
+      {R"({"rungs": [1]})", "/early_stopping/rungs/0: must be a share of the training above 0 and below 1 (got 1)"},
+      {R"({"rungs": 0.5})", "/early_stopping/rungs: must be an array of shares of the training (got 0.5)"},
+      {R"({"keep": 0})", "/early_stopping/keep: must be above 0 (got 0)"},
+      {R"({"keep": 1.5})", "/early_stopping/keep: "},
       {R"({"kep": 0.5})", "/early_stopping/kep: unknown key; did you mean \"keep\"?"},
   };
   for (const auto& [setting, message] : cases) {

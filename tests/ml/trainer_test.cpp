@@ -177,6 +177,9 @@ TEST_CASE("a session paused after an epoch and resumed gives the weights of trai
   torch::manual_seed(spec.seed);
   ResNet paused(tiny_spec(), 1, 2);
   TrainingSession session(paused, split, stats, spec, torch::kCPU);
+  session.run_to_step(2);  // mid-epoch: 2 of the 5 batches of epoch 1
+  CHECK(session.epochs_done() == 0);
+  CHECK(session.steps_done() == 2);
   session.run_to(1);
   CHECK(session.epochs_done() == 1);
   // Another model built and trained in between (global RNG used, another session) changes nothing.

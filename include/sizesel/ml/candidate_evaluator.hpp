@@ -45,13 +45,17 @@ class CandidateTraining {
   CandidateTraining(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan, uint64_t seed,
                     EpochCallback on_epoch = {});
 
-  /// Trains on up to `epoch` of plan.training.epochs. Throws TrainingError on divergence.
-  void train_to(int64_t epoch);
+  /// Trains on up to `fraction` (in [0, 1]) of plan.training's optimiser steps, rounded to a
+  /// step, at least one. Throws TrainingError on divergence.
+  void train_to(double fraction);
   /// Quality of the model as trained so far on the test split.
   [[nodiscard]] Quality test_quality();
-  [[nodiscard]] int64_t epochs_done() const { return session_.epochs_done(); }
+  /// The share of the optimiser steps trained so far.
+  [[nodiscard]] double fraction_done() const {
+    return static_cast<double>(session_.steps_done()) / static_cast<double>(session_.total_steps());
+  }
   /// Seconds spent training so far.
-  [[nodiscard]] double train_seconds() const { return session_.result().seconds; }
+  [[nodiscard]] double train_seconds() const { return session_.seconds_so_far(); }
   /// Trains the remaining epochs and measures everything evaluate_candidate measures.
   [[nodiscard]] CandidateEvaluation finish();
 

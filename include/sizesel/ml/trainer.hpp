@@ -50,10 +50,16 @@ class TrainingSession {
 
   /// Trains on up to `epoch` (1-based, clamped to spec.epochs); does nothing when already there.
   /// Leaves the model in eval mode. Throws TrainingError when the loss becomes NaN or infinite.
-  void run_to(int64_t epoch);
+  void run_to(int64_t epoch) { run_to_step(epoch * batches_); }
+  /// The same, up to optimiser step `step` (clamped to total_steps()), possibly mid-epoch.
+  void run_to_step(int64_t step);
 
   [[nodiscard]] int64_t epochs_done() const { return epochs_done_; }
   [[nodiscard]] int64_t epochs() const { return spec_.epochs; }
+  [[nodiscard]] int64_t steps_done() const { return step_; }
+  /// Seconds spent training so far, the epoch in progress included.
+  [[nodiscard]] double seconds_so_far() const { return result_.seconds + epoch_seconds_; }
+  [[nodiscard]] int64_t total_steps() const { return total_steps_; }
   /// The epochs trained so far; seconds and images/s count only time spent training.
   [[nodiscard]] const TrainingResult& result() const { return result_; }
 
@@ -74,6 +80,12 @@ class TrainingSession {
   int64_t epochs_done_ = 0;
   int64_t images_ = 0;
   TrainingResult result_;
+  // The epoch in progress when paused mid-epoch.
+  torch::Tensor order_;
+  double epoch_seconds_ = 0;
+  double loss_sum_ = 0;
+  int64_t correct_ = 0;
+  int64_t seen_ = 0;
 };
 
 /// Trains `model` in place: SGD (momentum, weight decay) on shuffled batches of `train`,

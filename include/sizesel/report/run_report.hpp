@@ -33,9 +33,9 @@ struct CandidateResult {
   std::map<std::string, double> metrics_std;  ///< sample standard deviation over the runs, per scalar metric
   std::string failure;                ///< why it failed; empty when it did not
   /// Why early stopping left it out of the decision ("" when it was not stopped), and after
-  /// which epoch (0: before any training, by a cost constraint).
+  /// which share of its training (0: before any training, by a cost constraint).
   std::string stopped;
-  int64_t stopped_after_epoch = 0;
+  double stopped_after = 0;
   std::vector<std::string> warnings;  ///< doubts about a trained candidate (accuracy at chance level)
   std::optional<std::size_t> row;     ///< its row in the decision table, when it has metrics
 };
@@ -69,7 +69,7 @@ struct RunInfo {
   /// against what training all of them in full would have, in multiply-accumulates
   /// (3 x MACs per image: forward and backward) and in measured training seconds.
   bool early_stopping = false;
-  std::vector<int64_t> rungs;
+  std::vector<double> rungs;          ///< shares of the training
   double keep = 0;
   double training_macs = 0;
   double full_training_macs = 0;

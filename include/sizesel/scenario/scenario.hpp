@@ -20,10 +20,10 @@ namespace sizesel {
 
 /// Successive halving over the candidates (docs/scenario.md#early_stopping).
 struct EarlyStopping {
-  /// Epochs (1-based, increasing, each below training.epochs) after which the candidates still
-  /// racing are ranked and only the best `keep` share of them trains on.
-  std::vector<int64_t> rungs;
-  double keep = 0.5;
+  /// Shares of the training (of its optimiser steps; increasing, each in (0, 1)) after which
+  /// the candidates still racing are ranked and only the best `keep` share of them trains on.
+  std::vector<double> rungs = {1.0 / 9.0, 1.0 / 3.0};
+  double keep = 1.0 / 3.0;
 };
 
 struct Scenario {
