@@ -29,13 +29,14 @@ def recommend(scenario, extra=()):
     return json.loads(out), wall, rss
 
 
-def with_keys(scenario, changes, folder):
-    """A copy of the scenario file with top-level keys replaced, in `folder` (next to the
-    original, so that a relative dataset root still resolves)."""
+def with_keys(scenario, changes, folder, tag="bench"):
+    """A copy of the scenario file with top-level keys replaced (removed where the value is
+    None), in `folder` (next to the original, so that a relative dataset root still resolves)."""
     with open(scenario) as f:
         document = json.load(f)
     document.update(changes)
-    path = os.path.join(folder, ".bench-" + os.path.basename(scenario))
+    document = {key: value for key, value in document.items() if value is not None}
+    path = os.path.join(folder, f".{tag}-{os.getpid()}-" + os.path.basename(scenario))
     with open(path, "w") as f:
         json.dump(document, f)
     return path

@@ -223,14 +223,14 @@ const std::vector<std::string>& rung_metrics() {
   static const std::vector<std::string> names = {
       "accuracy", "precision_macro", "recall_macro", "f1_macro", "params", "macs", "depth", "latency_ms_p50",
       "latency_ms_p90", "latency_ms_p99", "throughput", "inference_memory_mib", "devices", "train_seconds",
-      "train_device_hours", "retrain_device_hours"};
+      "train_device_hours", "retrain_device_hours", "checkpoint_mib", "accuracy_std"};
   return names;
 }
 
 /// Those of them measured before any training.
 bool known_before_training(const std::string& metric) {
   for (const char* name : {"params", "macs", "depth", "latency_ms_p50", "latency_ms_p90", "latency_ms_p99",
-                           "throughput", "inference_memory_mib", "devices"}) {
+                           "throughput", "inference_memory_mib", "devices", "checkpoint_mib"}) {
     if (metric == name) return true;
   }
   return false;
@@ -469,8 +469,10 @@ class Evaluations {
       Metrics m = cost.at(c);
       double accuracy = 0, precision = 0, recall = 0, f1 = 0, seconds = 0, done = 0;
       const auto jobs = jobs_of(c);
+      std::vector<double> accuracies;
       for (const std::size_t k : jobs) {
         const Quality quality = training(k).test_quality();
+        accuracies.push_back(quality.accuracy);
         accuracy += quality.accuracy;
         precision += quality.precision_macro;
         recall += quality.recall_macro;
@@ -480,6 +482,9 @@ class Evaluations {
       }
       const double n = static_cast<double>(jobs.size());
       m.accuracy = accuracy / n;
+      double squares = 0;
+      for (const double a : accuracies) squares += (a - m.accuracy) * (a - m.accuracy);
+      m.accuracy_std = n > 1 ? std::sqrt(squares / (n - 1)) : 0.0;  // over the seeds still training
       m.precision_macro = precision / n;
       m.recall_macro = recall / n;
       m.f1_macro = f1 / n;

@@ -71,13 +71,28 @@ void measure_robustness(ResNet& model, const Dataset& dataset, const ChannelStat
   m.generalization_gap = m.train_accuracy - m.accuracy;
 }
 
+/// A fresh temporary file name for a checkpoint.
+std::filesystem::path checkpoint_path() {
+  static std::atomic<int64_t> counter{0};
+  return std::filesystem::temp_directory_path() / fmt::format("sizesel-checkpoint-{}-{}.pt", ::getpid(), counter++);
+}
+
+/// Size in MiB of the file torch::save writes for `model` (it depends on the architecture, not
+/// on the weights' values).
+double checkpoint_size_mib(ResNet& model) {
+  const std::filesystem::path file = checkpoint_path();
+  torch::save(model, file.string());
+  const double size = static_cast<double>(std::filesystem::file_size(file)) / kMiB;
+  std::error_code ec;
+  std::filesystem::remove(file, ec);
+  return size;
+}
+
 /// Saves the model, reloads it into a fresh one and requires identical predictions; returns
 /// the file's size in MiB.
 double checkpoint_round_trip(ResNet& model, const CandidateSpec& spec, const Dataset& dataset,
                              const ChannelStats& stats, torch::Device device) {
-  static std::atomic<int64_t> counter{0};
-  const std::filesystem::path file = std::filesystem::temp_directory_path() /
-                                     fmt::format("sizesel-checkpoint-{}-{}.pt", ::getpid(), counter++);
+  const std::filesystem::path file = checkpoint_path();
   torch::save(model, file.string());
   const double size = static_cast<double>(std::filesystem::file_size(file)) / kMiB;
   ResNet reloaded(spec, dataset.channels, dataset.num_classes);
@@ -204,6 +219,7 @@ Metrics untrained_cost_metrics(const CandidateSpec& spec, const Dataset& dataset
   ResNet model = seeded_model(spec, dataset, seed);
   Metrics m;
   set_serving_cost(model, dataset, plan, spec, m);
+  m.checkpoint_mib = checkpoint_size_mib(model);
   return m;
 }
 

@@ -115,7 +115,7 @@ MeasurementSpec read_measurement(ObjectReader& reader) {
   return spec;
 }
 
-/// "early_stopping": {"rungs": [0.1, 0.3], "keep": 0.34}; defaults: rungs 1/9 and 1/3, keep 1/3.
+/// "early_stopping": {"rungs": [0.1, 0.3], "keep": 0.34}; defaults: no rungs (the cost screen only), keep 1/3.
 EarlyStopping read_early_stopping(ObjectReader& reader) {
   EarlyStopping spec;
   if (reader.has("rungs")) {

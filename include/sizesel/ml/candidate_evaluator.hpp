@@ -73,7 +73,8 @@ class CandidateTraining {
 
 /// What a candidate costs to serve, measured before any training (dense convolutions take the
 /// same time and memory whatever their weights): latency, throughput and inference memory of
-/// the freshly built model, with params, macs and depth. Every other field is 0.
+/// the freshly built model, with params, macs, depth and checkpoint_mib (the size of the saved
+/// file). Every other field is 0.
 [[nodiscard]] Metrics untrained_cost_metrics(const CandidateSpec& spec, const Dataset& dataset,
                                              const EvaluationPlan& plan, uint64_t seed);
 

@@ -22,7 +22,8 @@ namespace sizesel {
 struct EarlyStopping {
   /// Shares of the training (of its optimiser steps; increasing, each in (0, 1)) after which
   /// the candidates still racing are ranked and only the best `keep` share of them trains on.
-  std::vector<double> rungs = {1.0 / 9.0, 1.0 / 3.0};
+  /// None by default: only the exact cost screen runs.
+  std::vector<double> rungs;
   double keep = 1.0 / 3.0;
 };
 
