@@ -228,7 +228,7 @@ def main():
         "train_images_per_s": trained / train_seconds, "train_seconds": train_seconds,
         "eval_images_per_s": len(test_set) / eval_seconds,
         "latency_ms_p50": nearest_rank(latencies, 0.5),
-        "throughput_256": 256 / statistics.median(passes),
+        "inference_batch": 256, "throughput": 256 / statistics.median(passes),
         "test_accuracy": right / len(test_set),
         "final_train_loss": loss_sum / seen if args.epochs else 0.0,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

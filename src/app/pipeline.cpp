@@ -274,6 +274,13 @@ class Evaluations {
     guarded(k, [&] {
       run.metrics = training(k).finish().metrics;
       trainings_[k].reset();
+      // A model that diverged without a non-finite loss (huge logits, say) can still measure NaN.
+      for (const auto& metric : metric_infos()) {
+        const double value = metric_value(run.metrics, metric.name);
+        if (!std::isfinite(value)) {
+          throw TrainingError(fmt::format("{} is {} after training: the model diverged", metric.name, value));
+        }
+      }
       ++report_.info.trained;
       if (cache_ != nullptr) {
         cache_->store(job.inputs, CachedResult{run.metrics, context_},
@@ -314,15 +321,29 @@ class Evaluations {
     }
     racing = screen(racing, cost);
 
+    // Candidates whose every evaluation is cached are finished already: they take part in the
+    // decision and hold survivor places at every rung, so that rerunning a raced scenario
+    // trains nothing more and decides the same.
+    std::size_t finished = 0;
+    for (const auto& result : report_.candidates) {
+      if (cost.count(static_cast<std::size_t>(&result - report_.candidates.data())) == 0) ++finished;
+    }
+    std::size_t field = racing.size() + finished;  // every candidate still in the race or finished
     for (const double rung : spec.rungs) {
-      if (racing.size() <= 1) break;
+      if (racing.empty()) break;
+      // A rung that rounds to the last step would stop candidates fully trained: no ranking there.
+      if (training(jobs_of(racing.front()).front()).steps_for(rung) >= training(jobs_of(racing.front()).front()).total_steps()) break;
+      const auto places = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(spec.keep * static_cast<double>(field) - 1e-9)));
+      if (places >= field) continue;  // everyone goes on
       std::vector<std::size_t> trained;
       for (const std::size_t c : racing) {
         bool ok = true;
         for (const std::size_t k : jobs_of(c)) ok = ok && guarded(k, [&] { training(k).train_to(rung); });
         if (ok) trained.push_back(c);
       }
-      racing = rank_and_keep(trained, cost, rung, spec.keep);
+      const std::size_t open = places > finished ? places - finished : 0;
+      racing = rank_and_keep(trained, cost, open);
+      field = std::min(field, places);
     }
     for (const std::size_t c : racing) {
       for (const std::size_t k : jobs_of(c)) finish(k);
@@ -430,11 +451,10 @@ class Evaluations {
   }
 
   /// Ranks the candidates that reached `rung` by the scenario's score restricted to what is
-  /// known there (rung_metrics), with no constraints, and stops all but the best `keep` share.
+  /// known there (rung_metrics), with no constraints, and stops all but the best `kept_count`.
   std::vector<std::size_t> rank_and_keep(const std::vector<std::size_t>& trained,
-                                         const std::map<std::size_t, Metrics>& cost, double rung, double keep) {
-    if (trained.size() <= 1) return trained;
-    const double epochs = static_cast<double>(scenario_.training.epochs);
+                                         const std::map<std::size_t, Metrics>& cost, std::size_t kept_count) {
+    if (trained.size() <= kept_count) return trained;
     Scenario ranking = scenario_;
     ranking.constraints.clear();
     ranking.confidence.reset();
@@ -490,11 +510,7 @@ class Evaluations {
       m.f1_macro = f1 / n;
       m.train_seconds = seconds / done;  // extrapolated to the whole training
       m.train_device_hours = m.train_seconds / 3600.0;
-      const double full_images = static_cast<double>(
-          scenario_.training.full_train_images.value_or(dataset_.full_train_images));
-      const double full_epochs = static_cast<double>(scenario_.training.full_epochs.value_or(scenario_.training.epochs));
-      m.retrain_device_hours = m.train_seconds / (static_cast<double>(dataset_.train.images.size(0)) * epochs) *
-                               full_images * full_epochs / 3600.0;
+      m.retrain_device_hours = retrain_device_hours(m.train_seconds, dataset_, scenario_.training);
       entry.metrics = m;
       entry.runs.resize(1);
       partial.push_back(entry);
@@ -505,8 +521,6 @@ class Evaluations {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     const auto score = [&](std::size_t i) { return ranked.selection.options.at(*partial[i].row).score; };
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score(a) > score(b); });
-    const auto kept_count = std::max<std::size_t>(
-        1, static_cast<std::size_t>(std::ceil(keep * static_cast<double>(trained.size()) - 1e-9)));
 
     std::vector<std::size_t> kept;
     for (std::size_t place = 0; place < order.size(); ++place) {
@@ -518,8 +532,8 @@ class Evaluations {
       }
       stop(c, fmt::format("ranked {} of {} at the rung after {:.0f}% of the training (score {:.4f} on what is known "
                           "there: accuracy so far {:.4f}, serving cost, training time; the best {} trained on)",
-                          place + 1, order.size(), 100 * rung, score(i),
-                       partial[i].metrics->accuracy, std::max<std::size_t>(kept_count, 1)));
+                          place + 1, order.size(), 100 * training(jobs_of(c).front()).fraction_done(), score(i),
+                          partial[i].metrics->accuracy, kept_count));
     }
     std::sort(kept.begin(), kept.end());
     return kept;

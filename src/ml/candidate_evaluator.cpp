@@ -151,9 +151,13 @@ CandidateTraining::CandidateTraining(const CandidateSpec& spec, const Dataset& d
       training_(with_seed(plan.training, seed)),
       session_(model_, dataset.train, stats_, training_, plan.device, std::move(on_epoch)) {}
 
-void CandidateTraining::train_to(double fraction) {
+int64_t CandidateTraining::steps_for(double fraction) const {
   const auto total = static_cast<double>(session_.total_steps());
-  const int64_t step = std::max<int64_t>(1, std::llround(std::clamp(fraction, 0.0, 1.0) * total));
+  return std::max<int64_t>(1, std::llround(std::clamp(fraction, 0.0, 1.0) * total));
+}
+
+void CandidateTraining::train_to(double fraction) {
+  const int64_t step = steps_for(fraction);
   // Measured per stretch, so that other candidates held in memory in between are not counted.
   reset_tracked_peak();
   const int64_t before = tracked_bytes();
@@ -206,12 +210,16 @@ CandidateEvaluation CandidateTraining::finish() {
   for (const auto& epoch : evaluation.training.epochs) {
     m.training_curve.push_back({epoch.epoch, epoch.mean_loss, epoch.train_accuracy, epoch.seconds});
   }
-  // Time per image per epoch as measured, times the full recipe's images and epochs.
-  const double trained = static_cast<double>(dataset.train.images.size(0) * plan.training.epochs);
-  const double full_images = static_cast<double>(plan.training.full_train_images.value_or(dataset.full_train_images));
-  const double full_epochs = static_cast<double>(plan.training.full_epochs.value_or(plan.training.epochs));
-  m.retrain_device_hours = m.train_seconds / trained * full_images * full_epochs / 3600.0;
+  m.retrain_device_hours = retrain_device_hours(m.train_seconds, dataset, plan.training);
   return evaluation;
+}
+
+double retrain_device_hours(double train_seconds, const Dataset& dataset, const TrainingSpec& training) {
+  // Time per image per epoch as measured, times the full recipe's images and epochs.
+  const double trained = static_cast<double>(dataset.train.images.size(0) * training.epochs);
+  const double full_images = static_cast<double>(training.full_train_images.value_or(dataset.full_train_images));
+  const double full_epochs = static_cast<double>(training.full_epochs.value_or(training.epochs));
+  return train_seconds / trained * full_images * full_epochs / 3600.0;
 }
 
 Metrics untrained_cost_metrics(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan,

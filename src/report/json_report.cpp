@@ -8,8 +8,6 @@
 namespace sizesel {
 namespace {
 
-nlohmann::json number_or_null(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
-
 nlohmann::json architecture_json(const CandidateSpec& spec) {
   return {{"preset", spec.preset.empty() ? nlohmann::json() : nlohmann::json(spec.preset)},
           {"block", to_string(spec.block)},
@@ -31,8 +29,11 @@ nlohmann::json json_report(const RunReport& report) {
   if (report.recommendation) {
     decision = decision_json(report.problem, *report.recommendation);
   } else {
-    // Nothing could be trained: no table to decide on.
-    decision = {{"status", "failed"}, {"recommended", nullptr}, {"tied_with", nlohmann::json::array()},
+    // Nothing was trained: no table to decide on. Early stopping's cost screen stopping every
+    // candidate means nothing satisfies the constraints; otherwise every candidate failed.
+    bool screened_out = !report.candidates.empty();
+    for (const auto& c : report.candidates) screened_out = screened_out && !c.stopped.empty();
+    decision = {{"status", screened_out ? "infeasible" : "failed"}, {"recommended", nullptr}, {"tied_with", nlohmann::json::array()},
                 {"objective", nullptr}, {"mixture", nullptr}, {"stability", nullptr}};
   }
   const nlohmann::json decided = decision.value("candidates", nlohmann::json::array());

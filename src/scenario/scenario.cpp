@@ -134,8 +134,8 @@ EarlyStopping read_early_stopping(ObjectReader& reader) {
     }
   }
   if (reader.has("keep")) {
-    const double keep = reader.number("keep", 0.0, 1.0);
-    if (!(keep > 0)) reader.fail("keep", "must be above 0 (got 0)");
+    const double keep = reader.number("keep", -1e300, 1e300);
+    if (!(keep > 0) || keep > 1) reader.fail("keep", fmt::format("must be in (0, 1] (got {})", keep));
     spec.keep = keep;
   }
   return spec;

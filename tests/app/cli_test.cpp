@@ -462,6 +462,13 @@ TEST_CASE("early stopping skips what breaks a cost limit, races the rest, and fi
   CHECK(early["rungs"] == nlohmann::json::array({0.34, 0.67}));
   CHECK(early["training_macs"].get<double>() < 0.5 * early["full_training_macs"].get<double>());
 
+  // Rerun: the survivor is cached and holds the one place; nothing more is trained.
+  const Run again = sizesel(dir, "recommend '" + raced_file.string() + "' --format json -q");
+  REQUIRE(again.exit_code == 0);
+  const auto rerun = nlohmann::json::parse(again.out);
+  CHECK(rerun["recommended"] == a["recommended"]);
+  CHECK(rerun["run"]["cache"]["trained"] == 0);
+
   // The same scenario in full: the survivor comes from the cache, because resumed training
   // gives exactly what training in one go gives; the others are trained now.
   const auto full_file = dir.write("full.json", racing_scenario(""));
@@ -495,16 +502,39 @@ TEST_CASE("early stopping with every candidate over a cost limit trains nothing 
   CHECK(run.err.find("epoch") == std::string::npos);
   CHECK_THAT(run.out, Catch::Contains("STOPPED r8 before training: macs = "));
   CHECK_THAT(run.out, Catch::Contains("No candidate meets the cost constraints"));
+  const Run json = sizesel(dir, "recommend '" + (dir.path() / "s.json").string() + "' --format json -q");
+  CHECK(json.exit_code == 3);
+  CHECK(nlohmann::json::parse(json.out)["status"] == "infeasible");
 }
 
+TEST_CASE("a model that measures a non-finite value fails as a candidate, not the run", "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  // A learning rate of 100 wrecks r8 without a non-finite loss: its deletion test measures NaN.
+  const auto file = dir.write("s.json", R"({"name": "wrecked",
+  "dataset": {"format": "idx", "root": ")" SIZESEL_FASHION_MNIST_DIR R"(", "train_limit": 300, "test_limit": 100},
+  "training": {"epochs": 2, "batch_size": 64, "augment": false, "threads": 2, "learning_rate": 100, "schedule": "constant"},
+  "candidates": [{"name": "r8", "preset": "resnet8"}, {"name": "narrow", "block": "basic", "stages": [1, 1], "width": 8}],
+  "deployment": {"target_rate": 5000, "batch_size": 32},
+  "measurement": {"latency_runs": 10, "throughput_runs": 3, "robustness_images": 100, "saliency_images": 20,
+                  "deletion_steps": 8, "corruptions": ["gaussian_noise"]},
+  "weights": {"P": 0.8, "C": 0.2, "E": 0.1, "R": 0.1, "M": 0.1}})");
+  const Run run = sizesel(dir, "recommend '" + file.string() + "' --format json -q");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto report = nlohmann::json::parse(run.out);
+  CHECK(report["candidates"][0]["trained"] == false);
+  CHECK_THAT(report["candidates"][0]["failure"].get<std::string>(), Catch::Contains("after training: the model diverged"));
+  CHECK(report["recommended"] == "narrow");
+}
 TEST_CASE("early_stopping settings are checked: rungs increasing shares below 1, keep in (0, 1]", "[cli]") {
   TempDir dir;
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"rungs": [0.5, 0.25]})", "/early_stopping/rungs/1: must be a share of the training above 0.5 and below 1 (got 0.25)"},
       {R"({"rungs": [1]})", "/early_stopping/rungs/0: must be a share of the training above 0 and below 1 (got 1)"},
       {R"({"rungs": 0.5})", "/early_stopping/rungs: must be an array of shares of the training (got 0.5)"},
-      {R"({"keep": 0})", "/early_stopping/keep: must be above 0 (got 0)"},
-      {R"({"keep": 1.5})", "/early_stopping/keep: "},
+      {R"({"keep": 0})", "/early_stopping/keep: must be in (0, 1] (got 0)"},
+      {R"({"keep": 1.5})", "/early_stopping/keep: must be in (0, 1] (got 1.5)"},
       {R"({"kep": 0.5})", "/early_stopping/kep: unknown key; did you mean \"keep\"?"},
   };
   for (const auto& [setting, message] : cases) {

@@ -50,6 +50,9 @@ class CandidateTraining {
   void train_to(double fraction);
   /// Quality of the model as trained so far on the test split.
   [[nodiscard]] Quality test_quality();
+  /// The optimiser step train_to(fraction) trains to, and the last one.
+  [[nodiscard]] int64_t steps_for(double fraction) const;
+  [[nodiscard]] int64_t total_steps() const { return session_.total_steps(); }
   /// The share of the optimiser steps trained so far.
   [[nodiscard]] double fraction_done() const {
     return static_cast<double>(session_.steps_done()) / static_cast<double>(session_.total_steps());
@@ -70,6 +73,11 @@ class CandidateTraining {
   TrainingSession session_;
   int64_t training_peak_bytes_ = 0;  ///< the most memory any training step added, bytes
 };
+
+/// Hours of one measuring device that the full training recipe (training.full_recipe, by
+/// default this recipe over the whole training split) takes, at the time per image per epoch
+/// of `train_seconds` for training.epochs over dataset.train.
+[[nodiscard]] double retrain_device_hours(double train_seconds, const Dataset& dataset, const TrainingSpec& training);
 
 /// What a candidate costs to serve, measured before any training (dense convolutions take the
 /// same time and memory whatever their weights): latency, throughput and inference memory of
