@@ -118,6 +118,11 @@ int main(int argc, char** argv) {
 
   auto* bench = app.add_subcommand("bench", "Benchmarks: training and inference speed, the SGEMM peak (BENCHMARKS.md)");
   bench->require_subcommand(1);
+  // An integer option in [lo, hi], its default shown in --help.
+  const auto add_count = [](CLI::App* command, const char* name, int64_t& value, const char* description, int64_t lo,
+                            int64_t hi) {
+    command->add_option(name, value, description)->check(CLI::Range(lo, hi))->capture_default_str();
+  };
   BenchTrainOptions train_options;
   std::string bench_format = "text";
   auto* bench_train = bench->add_subcommand("train", "Train one preset on a subset as recommend does, and time it");
@@ -127,45 +132,25 @@ int main(int argc, char** argv) {
   bench_train->add_option("--dataset-format", train_options.dataset_format, "cifar10-bin or idx")
       ->check(CLI::IsMember({"cifar10-bin", "idx"}))
       ->capture_default_str();
-  bench_train->add_option("--images", train_options.images, "Training images (class-balanced)")
-      ->check(CLI::Range(int64_t{2}, int64_t{1000000}))
-      ->capture_default_str();
-  bench_train->add_option("--test-images", train_options.test_images, "Test images (class-balanced)")
-      ->check(CLI::Range(int64_t{1}, int64_t{1000000}))
-      ->capture_default_str();
-  bench_train->add_option("--epochs", train_options.epochs, "Epochs")
-      ->check(CLI::Range(int64_t{1}, int64_t{10000}))
-      ->capture_default_str();
-  bench_train->add_option("--batch", train_options.batch, "Training batch size")
-      ->check(CLI::Range(int64_t{2}, int64_t{65536}))
-      ->capture_default_str();
-  bench_train->add_option("--threads", train_options.threads, "Intra-op threads (0 = all cores)")
-      ->check(CLI::Range(int64_t{0}, int64_t{1024}))
-      ->capture_default_str();
+  add_count(bench_train, "--images", train_options.images, "Training images (class-balanced)", 2, 1000000);
+  add_count(bench_train, "--test-images", train_options.test_images, "Test images (class-balanced)", 1, 1000000);
+  add_count(bench_train, "--epochs", train_options.epochs, "Epochs", 1, 10000);
+  add_count(bench_train, "--batch", train_options.batch, "Training batch size", 2, 65536);
+  add_count(bench_train, "--threads", train_options.threads, "Intra-op threads (0 = all cores)", 0, 1024);
   bench_train->add_option("--learning-rate", train_options.learning_rate, "Peak learning rate (one-cycle)")
       ->check(CLI::Range(1e-9, 100.0))
       ->capture_default_str();
   bench_train->add_option("--seed", train_options.seed, "Seed")->capture_default_str();
-  bench_train->add_option("--latency-runs", train_options.latency_runs, "Timed batch-1 passes")
-      ->check(CLI::Range(int64_t{1}, int64_t{100000}))
-      ->capture_default_str();
-  bench_train->add_option("--inference-batch", train_options.inference_batch, "Batch of the throughput passes")
-      ->check(CLI::Range(int64_t{1}, int64_t{65536}))
-      ->capture_default_str();
+  add_count(bench_train, "--latency-runs", train_options.latency_runs, "Timed batch-1 passes", 1, 100000);
+  add_count(bench_train, "--inference-batch", train_options.inference_batch, "Batch of the throughput passes", 1, 65536);
   bench_train->add_option("--format", bench_format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   bench_train->footer("Example: sizesel bench train --data-dir ../shared/data/cifar-10-batches-bin --images 5000 --format json");
   BenchSgemmOptions sgemm_options;
   auto* bench_sgemm = bench->add_subcommand("sgemm", "Time an n x n x n float matrix product: the machine's SGEMM peak");
-  bench_sgemm->add_option("--size", sgemm_options.size, "n")
-      ->check(CLI::Range(int64_t{16}, int64_t{16384}))
-      ->capture_default_str();
-  bench_sgemm->add_option("--runs", sgemm_options.runs, "Timed products")
-      ->check(CLI::Range(int64_t{1}, int64_t{100000}))
-      ->capture_default_str();
-  bench_sgemm->add_option("--threads", sgemm_options.threads, "Intra-op threads (0 = all cores)")
-      ->check(CLI::Range(int64_t{0}, int64_t{1024}))
-      ->capture_default_str();
+  add_count(bench_sgemm, "--size", sgemm_options.size, "n", 16, 16384);
+  add_count(bench_sgemm, "--runs", sgemm_options.runs, "Timed products", 1, 100000);
+  add_count(bench_sgemm, "--threads", sgemm_options.threads, "Intra-op threads (0 = all cores)", 0, 1024);
   bench_sgemm->add_option("--format", bench_format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
