@@ -114,6 +114,8 @@ int run_batch_command(const CliOptions& options, const std::vector<fs::path>& pa
       row.recommended = outcome.json.value("recommended", Json()).is_string() ? outcome.json["recommended"].get<std::string>()
                                                                                : "-";
       infeasible = infeasible || outcome.exit_code == kExitInfeasible;
+    } catch (const Interrupted&) {
+      throw;  // the whole batch stops; main says how to resume
     } catch (const InputError& error) {
       row.exit_code = kExitInputError;
       input_error = true;

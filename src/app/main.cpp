@@ -179,6 +179,11 @@ int main(int argc, char** argv) {
     if (cache_list->parsed()) return run_cache_list(options);
     if (cache_clear->parsed()) return run_cache_clear(options);
     return run_recommend_command(options);
+  } catch (const Interrupted& error) {
+    std::cerr << "sizesel: interrupted (" << error.what()
+              << "); finished evaluations are in the cache and training resumes from its last epoch when you rerun "
+                 "the same command\n";
+    return 130;
   } catch (const InputError& error) {
     std::cerr << "sizesel: error: " << error.what() << '\n';
     return kExitInputError;

@@ -285,6 +285,8 @@ class Evaluations {
       if (cache_ != nullptr) {
         cache_->store(job.inputs, CachedResult{run.metrics, context_},
                       fmt::format("{} / {} / seed {}", scenario_.name, result.spec.name, run.seed));
+        std::error_code ec;
+        std::filesystem::remove(cache_->checkpoint_path(job.inputs), ec);  // the entry supersedes it
       }
       if (log_ != nullptr) {
         fmt::print(*log_, "{} test accuracy {:.4f}, corruptions {:.4f}, FGSM 2/255 {:.4f}, latency p50 {:.3f} ms, "
@@ -399,8 +401,13 @@ class Evaluations {
                    epoch.epoch, epoch.epochs, epoch.mean_loss, epoch.train_accuracy, epoch.images_per_s, epoch.seconds);
         log->flush();
       };
+      const std::filesystem::path checkpoint = cache_ != nullptr ? cache_->checkpoint_path(job.inputs) : "";
       trainings_[k] = std::make_unique<CandidateTraining>(result.spec, dataset_, plan_, result.runs[job.run].seed,
-                                                          std::move(on_epoch));
+                                                          std::move(on_epoch), checkpoint);
+      if (trainings_[k]->resumed_epochs() > 0 && log_ != nullptr) {
+        fmt::print(*log_, "{} resumed from its checkpoint after epoch {} ({})\n", tag(k),
+                   trainings_[k]->resumed_epochs(), checkpoint.string());
+      }
     }
     return *trainings_[k];
   }
@@ -669,6 +676,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       }
     }();
     const Json context = dataset_context(dataset);
+    install_interrupt_handler();
     set_dataset_info(info, context);
     classes = dataset.num_classes;
     if (log != nullptr) {

@@ -185,6 +185,15 @@ std::vector<CacheEntryInfo> ResultCache::list() const {
   return entries;
 }
 
+fs::path ResultCache::checkpoint_path(const Json& inputs) const {
+  fs::path path = path_of(key_of(inputs));
+  path.replace_extension(".ckpt");
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) throw Error(path.parent_path().string() + ": cache folder cannot be created: " + ec.message());
+  return path;
+}
+
 std::size_t ResultCache::clear() const {
   std::size_t removed = 0;
   std::error_code ec;
@@ -194,7 +203,8 @@ std::size_t ResultCache::clear() const {
   }
   for (const auto& file : files) {
     const bool entry = file.extension() == ".json";
-    const bool leftover = file.filename().string().find(".tmp-") != std::string::npos;
+    const bool leftover =
+        file.filename().string().find(".tmp-") != std::string::npos || file.extension() == ".ckpt";
     if (!entry && !leftover) continue;
     if (fs::remove(file, ec) && entry) ++removed;
   }

@@ -141,7 +141,7 @@ void set_serving_cost(ResNet& model, const Dataset& dataset, const EvaluationPla
 }  // namespace
 
 CandidateTraining::CandidateTraining(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan,
-                                     uint64_t seed, EpochCallback on_epoch)
+                                     uint64_t seed, EpochCallback on_epoch, const std::filesystem::path& checkpoint)
     : spec_(spec),
       dataset_(dataset),
       plan_(plan),
@@ -149,7 +149,25 @@ CandidateTraining::CandidateTraining(const CandidateSpec& spec, const Dataset& d
       model_(seeded_model(spec, dataset, seed)),
       stats_(channel_stats(dataset.train.images)),
       training_(with_seed(plan.training, seed)),
-      session_(model_, dataset.train, stats_, training_, plan.device, std::move(on_epoch)) {}
+      session_(model_, dataset.train, stats_, training_, plan.device, std::move(on_epoch)) {
+  if (checkpoint.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::exists(checkpoint, ec)) {
+    // Tried on a scratch model first: a damaged, truncated or mismatched checkpoint could
+    // leave a model half-loaded. Such a file is ignored, and overwritten after the first epoch.
+    bool usable = false;
+    try {
+      ResNet scratch = seeded_model(spec, dataset, seed);
+      TrainingSession probe(scratch, dataset.train, stats_, training_, plan.device);
+      (void)probe.resume(checkpoint);
+      usable = true;
+    } catch (const std::exception&) {
+      usable = false;
+    }
+    if (usable) resumed_epochs_ = session_.resume(checkpoint);
+  }
+  session_.checkpoint_to(checkpoint);
+}
 
 int64_t CandidateTraining::steps_for(double fraction) const {
   const auto total = static_cast<double>(session_.total_steps());

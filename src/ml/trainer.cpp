@@ -1,11 +1,16 @@
 #include "sizesel/ml/trainer.hpp"
 
+#include <csignal>
+
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include "sizesel/core/error.hpp"
 
@@ -18,7 +23,21 @@ constexpr double kStartDivisor = 25.0;   // OneCycle's default div_factor
 
 double cosine_down(double peak, double progress) { return peak * 0.5 * (1.0 + std::cos(kPi * progress)); }
 
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_interrupt(int signal) {
+  g_interrupted = 1;
+  std::signal(signal, SIG_DFL);  // a second one ends the process
+}
+
 }  // namespace
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
+
+bool interrupt_requested() { return g_interrupted != 0; }
 
 double learning_rate_at(const TrainingSpec& spec, int64_t step, int64_t total_steps) {
   const double peak = spec.learning_rate;
@@ -92,6 +111,10 @@ void TrainingSession::run_to_step(int64_t last_step) {
     loss.backward();
     optimizer_.step();
     ++step_;
+    if (interrupt_requested()) {
+      model_->eval();
+      throw Interrupted(fmt::format("interrupted at epoch {}, step {} of {}", epoch, step_, total_steps_));
+    }
 
     const int64_t count = index.size(0);
     loss_sum_ += loss_value * static_cast<double>(count);
@@ -118,11 +141,78 @@ void TrainingSession::run_to_step(int64_t last_step) {
     epochs_done_ = epoch;
     epoch_seconds_ = loss_sum_ = 0;
     correct_ = seen_ = 0;
+    if (!checkpoint_.empty()) save(checkpoint_);
     if (on_epoch_) on_epoch_(report);
     started = Clock::now();  // the callback's own time is not training
   }
   epoch_seconds_ += std::chrono::duration<double>(Clock::now() - started).count();
   model_->eval();
+}
+
+void TrainingSession::save(const std::filesystem::path& file) const {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model;
+  model_->save(model);
+  archive.write("model", model);
+  torch::serialize::OutputArchive optimizer;
+  optimizer_.save(optimizer);
+  archive.write("optimizer", optimizer);
+  archive.write("generator", generator_.get_state());
+  std::ostringstream rng;
+  rng << rng_;
+  archive.write("rng", c10::IValue(rng.str()));
+  std::vector<double> epochs;
+  for (const auto& e : result_.epochs) epochs.insert(epochs.end(), {e.mean_loss, e.train_accuracy, e.seconds, e.images_per_s});
+  archive.write("epochs", torch::tensor(epochs, torch::kDouble));
+  archive.write("counts", torch::tensor(std::vector<int64_t>{step_, epochs_done_, images_, total_steps_}, torch::kLong));
+  const std::filesystem::path temporary = file.string() + ".tmp-" + std::to_string(::getpid());
+  archive.save_to(temporary.string());
+  std::filesystem::rename(temporary, file);
+}
+
+int64_t TrainingSession::resume(const std::filesystem::path& file) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(file.string());
+  torch::Tensor counts;
+  archive.read("counts", counts);
+  const auto count = counts.accessor<int64_t, 1>();
+  if (counts.size(0) != 4 || count[3] != total_steps_ || count[0] != count[1] * batches_ || count[1] > spec_.epochs) {
+    throw TrainingError(file.string() + ": checkpoint of another training (steps do not match)");
+  }
+  torch::serialize::InputArchive model;
+  archive.read("model", model);
+  model_->load(model);
+  model_->to(device_);
+  torch::serialize::InputArchive optimizer;
+  archive.read("optimizer", optimizer);
+  optimizer_.load(optimizer);
+  torch::Tensor state;
+  archive.read("generator", state);
+  generator_.set_state(state);
+  c10::IValue rng;
+  archive.read("rng", rng);
+  std::istringstream(rng.toStringRef()) >> rng_;
+  torch::Tensor epochs;
+  archive.read("epochs", epochs);
+  const auto values = epochs.accessor<double, 1>();
+  result_ = TrainingResult{};
+  for (int64_t i = 0; i + 3 < values.size(0); i += 4) {
+    EpochReport report;
+    report.epoch = i / 4 + 1;
+    report.epochs = spec_.epochs;
+    report.mean_loss = values[i];
+    report.train_accuracy = values[i + 1];
+    report.seconds = values[i + 2];
+    report.images_per_s = values[i + 3];
+    result_.epochs.push_back(report);
+    result_.seconds += report.seconds;
+    result_.final_loss = report.mean_loss;
+  }
+  step_ = count[0];
+  epochs_done_ = count[1];
+  images_ = count[2];
+  result_.images_per_s = result_.seconds > 0 ? static_cast<double>(images_) / result_.seconds : 0.0;
+  return epochs_done_;
 }
 
 TrainingResult train_model(ResNet& model, const ImageSplit& train, const ChannelStats& stats,

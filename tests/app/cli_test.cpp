@@ -545,3 +545,68 @@ TEST_CASE("early_stopping settings are checked: rungs increasing shares below 1,
     CHECK_THAT(run.err, Catch::Contains(file.string() + ": " + message));
   }
 }
+
+namespace {
+
+// Starts `recommend SCENARIO` in the background, waits until its progress shows epoch 1 done,
+// sends `signal`, and returns the exit status the shell saw.
+int interrupted_run(const TempDir& dir, const fs::path& scenario, const std::string& signal) {
+  const std::string e = (dir.path() / "interrupted.err").string();
+  const std::string script = "SIZESEL_CACHE_DIR='" + (dir.path() / "cache").string() + "' '" + SIZESEL_BINARY +
+                             "' recommend '" + scenario.string() + "' > /dev/null 2> '" + e + "' & pid=$!; " +
+                             "for i in $(seq 1200); do grep -q 'epoch 1/3' '" + e + "' && break; sleep 0.05; done; " +
+                             "kill -" + signal + " $pid; wait $pid; exit $?";
+  const fs::path file = dir.path() / "interrupt.sh";
+  std::ofstream(file) << script << '\n';
+  const int status = std::system(("bash '" + file.string() + "'").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::size_t checkpoints_in(const fs::path& folder) {
+  std::size_t count = 0;
+  if (!fs::exists(folder)) return 0;
+  for (const auto& item : fs::recursive_directory_iterator(folder)) count += item.path().extension() == ".ckpt";
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("a run killed mid-training resumes from its last epoch and gives the uninterrupted result",
+          "[cli][real][resume]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const auto scenario = dir.write("s.json", R"({"name": "resume",
+  "dataset": {"format": "idx", "root": ")" SIZESEL_FASHION_MNIST_DIR R"(", "train_limit": 3000, "test_limit": 200},
+  "training": {"epochs": 3, "batch_size": 100, "learning_rate": 0.05, "threads": 2},
+  "candidates": [{"name": "r8", "preset": "resnet8"}],
+  "deployment": {"target_rate": 1000, "batch_size": 16},
+  "measurement": {"warmup_runs": 1, "latency_runs": 5, "throughput_runs": 2, "robustness_images": 100,
+                  "saliency_images": 10, "deletion_steps": 4, "corruptions": ["contrast"]},
+  "weights": {"P": 1}})");
+  const Run reference = sizesel(dir, "recommend '" + scenario.string() + "' --format json --no-cache -q");
+  REQUIRE(reference.exit_code == 0);
+
+  // kill -9 after the first epoch: its checkpoint survives, and a rerun resumes from it.
+  const int killed = interrupted_run(dir, scenario, "9");
+  CHECK(killed == 128 + 9);
+  CHECK(checkpoints_in(dir.path() / "cache") == 1);
+  const Run resumed = sizesel(dir, "recommend '" + scenario.string() + "' --format json");
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.err, Catch::Contains("resumed from its checkpoint after epoch"));
+  const auto a = nlohmann::json::parse(reference.out)["candidates"][0]["metrics"];
+  const auto b = nlohmann::json::parse(resumed.out)["candidates"][0]["metrics"];
+  for (const char* metric : {"accuracy", "f1_macro", "final_train_loss", "train_accuracy", "faithfulness"}) {
+    INFO(metric);
+    CHECK(a[metric] == b[metric]);
+  }
+  for (std::size_t epoch = 0; epoch < 3; ++epoch) CHECK(a["training_curve"][epoch]["loss"] == b["training_curve"][epoch]["loss"]);
+  CHECK(checkpoints_in(dir.path() / "cache") == 0);  // the finished entry supersedes it
+
+  // SIGTERM: a clear message, exit 130, the checkpoint kept.
+  TempDir other;
+  const int terminated = interrupted_run(other, scenario, "TERM");
+  CHECK(terminated == 130);
+  CHECK_THAT(read_file(other.path() / "interrupted.err"), Catch::Contains("sizesel: interrupted (interrupted at epoch"));
+  CHECK(checkpoints_in(other.path() / "cache") == 1);
+}

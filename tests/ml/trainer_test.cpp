@@ -1,6 +1,10 @@
 // Tests of training: the learning-rate schedules, augmentation, input normalisation, and that a few
 // steps on a tiny model lower the loss.
 // libtorch first: its glog CHECK macro must be replaced by Catch2's, not the reverse.
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <torch/torch.h>
 
 #include <catch2/catch.hpp>
@@ -197,4 +201,49 @@ TEST_CASE("a session paused after an epoch and resumed gives the weights of trai
   CHECK(torch::equal(all_weights(paused), all_weights(straight)));
   REQUIRE(session.result().epochs.size() == 3);
   CHECK(session.result().final_loss == once.final_loss);
+}
+
+TEST_CASE("a checkpoint saved after an epoch resumes in a fresh process state to identical weights", "[ml][train]") {
+  const ImageSplit split = two_class_split(40);
+  const ChannelStats stats = channel_stats(split.images);
+  TrainingSpec spec;
+  spec.epochs = 3;
+  spec.batch_size = 8;
+  const auto weights = [](ResNet& model) {
+    std::vector<torch::Tensor> flat;
+    for (const auto& p : model->parameters()) flat.push_back(p.flatten());
+    for (const auto& b : model->buffers()) flat.push_back(b.flatten().to(torch::kDouble));
+    return torch::cat(flat);
+  };
+  torch::manual_seed(spec.seed);
+  ResNet straight(tiny_spec(), 1, 2);
+  const TrainingResult once = train_model(straight, split, stats, spec, torch::kCPU);
+
+  const auto file = std::filesystem::temp_directory_path() / ("sizesel-trainer-test-" + std::to_string(::getpid()) + ".ckpt");
+  {
+    torch::manual_seed(spec.seed);
+    ResNet first(tiny_spec(), 1, 2);
+    TrainingSession session(first, split, stats, spec, torch::kCPU);
+    session.checkpoint_to(file);
+    session.run_to(1);  // then the process "dies"
+  }
+  REQUIRE(std::filesystem::exists(file));
+  torch::manual_seed(12345);  // other initial weights: everything must come from the file
+  ResNet resumed(tiny_spec(), 1, 2);
+  TrainingSession session(resumed, split, stats, spec, torch::kCPU);
+  CHECK(session.resume(file) == 1);
+  CHECK(session.steps_done() == 5);
+  session.run_to(3);
+  CHECK(torch::equal(weights(resumed), weights(straight)));
+  CHECK(session.result().final_loss == once.final_loss);
+  REQUIRE(session.result().epochs.size() == 3);
+  CHECK(session.result().epochs[0].mean_loss == once.epochs[0].mean_loss);
+
+  // A checkpoint of another recipe is refused, not half-applied.
+  TrainingSpec other = spec;
+  other.epochs = 4;
+  ResNet wrong(tiny_spec(), 1, 2);
+  TrainingSession mismatched(wrong, split, stats, other, torch::kCPU);
+  CHECK_THROWS_AS(mismatched.resume(file), TrainingError);
+  std::filesystem::remove(file);
 }

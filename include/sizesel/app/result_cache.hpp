@@ -60,10 +60,15 @@ class ResultCache {
   /// nothing or a whole entry. Throws Error naming the file when it cannot be written.
   void store(const nlohmann::json& inputs, const CachedResult& result, const std::string& label) const;
 
+  /// Where the training of this evaluation keeps its checkpoint between epochs (next to its
+  /// entry, KEY.ckpt); its folder is created.
+  [[nodiscard]] std::filesystem::path checkpoint_path(const nlohmann::json& inputs) const;
+
   /// Every entry, valid or not, sorted by creation time.
   [[nodiscard]] std::vector<CacheEntryInfo> list() const;
 
-  /// Removes every entry (and leftover temporary file); returns how many entries were removed.
+  /// Removes every entry (and leftover temporary file and checkpoint); returns how many entries
+  /// were removed.
   std::size_t clear() const;
 
  private:

@@ -36,6 +36,12 @@ class SolverError : public Error {
   using Error::Error;
 };
 
+/// SIGINT or SIGTERM arrived: the run stopped after saving what it had (exit code 130).
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Builds the one-line message "FILE: POINTER: WHAT" used for input errors.
 /// `pointer` is a JSON pointer ("/training/epochs") or "line:column"; empty omits it.
 [[nodiscard]] std::string located_message(const std::string& file, const std::string& pointer,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 
 #include <torch/types.h>
 
@@ -42,8 +43,13 @@ struct CandidateEvaluation {
 /// outlive it.
 class CandidateTraining {
  public:
+  /// With a `checkpoint` file, training saves its state there after every epoch, and starts
+  /// from it when it exists (a damaged or mismatched one is ignored and overwritten).
   CandidateTraining(const CandidateSpec& spec, const Dataset& dataset, const EvaluationPlan& plan, uint64_t seed,
-                    EpochCallback on_epoch = {});
+                    EpochCallback on_epoch = {}, const std::filesystem::path& checkpoint = {});
+
+  /// Epochs restored from the checkpoint (0 when training started afresh).
+  [[nodiscard]] int64_t resumed_epochs() const { return resumed_epochs_; }
 
   /// Trains on up to `fraction` (in [0, 1]) of plan.training's optimiser steps, rounded to a
   /// step, at least one. Throws TrainingError on divergence.
@@ -72,6 +78,7 @@ class CandidateTraining {
   TrainingSpec training_;
   TrainingSession session_;
   int64_t training_peak_bytes_ = 0;  ///< the most memory any training step added, bytes
+  int64_t resumed_epochs_ = 0;
 };
 
 /// Hours of one measuring device that the full training recipe (training.full_recipe, by

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include <filesystem>
 #include <random>
 
 #include <torch/optim/sgd.h>
@@ -36,6 +37,12 @@ struct TrainingResult {
 
 using EpochCallback = std::function<void(const EpochReport&)>;
 
+/// Makes the first SIGINT or SIGTERM set a flag that training checks after every step (a
+/// second one ends the process at once). Idempotent.
+void install_interrupt_handler();
+/// Whether SIGINT or SIGTERM arrived since install_interrupt_handler().
+[[nodiscard]] bool interrupt_requested();
+
 /// Learning rate at optimiser step `step` (0-based) of `total_steps` under spec.schedule.
 [[nodiscard]] double learning_rate_at(const TrainingSpec& spec, int64_t step, int64_t total_steps);
 
@@ -57,6 +64,14 @@ class TrainingSession {
   [[nodiscard]] int64_t epochs_done() const { return epochs_done_; }
   [[nodiscard]] int64_t epochs() const { return spec_.epochs; }
   [[nodiscard]] int64_t steps_done() const { return step_; }
+  /// After every completed epoch, save the whole training state to `file` (atomically:
+  /// a temporary file, then rename), so that resume() can go on from there.
+  void checkpoint_to(std::filesystem::path file) { checkpoint_ = std::move(file); }
+  /// Restores the state a checkpoint saved: weights, batch-norm statistics, optimiser
+  /// momentum, both random generators, the step and the epochs' reports, so that training on
+  /// gives exactly what uninterrupted training gives. Returns the epochs restored. Throws
+  /// TrainingError when the file does not fit this training (another recipe or model).
+  int64_t resume(const std::filesystem::path& file);
   /// Seconds spent training so far, the epoch in progress included.
   [[nodiscard]] double seconds_so_far() const { return result_.seconds + epoch_seconds_; }
   [[nodiscard]] int64_t total_steps() const { return total_steps_; }
@@ -80,6 +95,8 @@ class TrainingSession {
   int64_t epochs_done_ = 0;
   int64_t images_ = 0;
   TrainingResult result_;
+  std::filesystem::path checkpoint_;
+  void save(const std::filesystem::path& file) const;
   // The epoch in progress when paused mid-epoch.
   torch::Tensor order_;
   double epoch_seconds_ = 0;
