@@ -527,7 +527,7 @@ TEST_CASE("a model that measures a non-finite value fails as a candidate, not th
   CHECK_THAT(report["candidates"][0]["failure"].get<std::string>(), Catch::Contains("after training: the model diverged"));
   CHECK(report["recommended"] == "narrow");
 }
-TEST_CASE("early_stopping settings are checked: rungs increasing shares below 1, keep in (0, 1]", "[cli]") {
+TEST_CASE("early_stopping settings are checked: increasing rungs below 1 and a keep share above 0 up to 1", "[cli]") {
   TempDir dir;
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"rungs": [0.5, 0.25]})", "/early_stopping/rungs/1: must be a share of the training above 0.5 and below 1 (got 0.25)"},
