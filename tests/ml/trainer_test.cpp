@@ -38,6 +38,14 @@ CandidateSpec tiny_spec() {
   return spec;
 }
 
+// Every parameter and buffer (batch-norm statistics included) of `model`, flattened.
+torch::Tensor every_weight(ResNet& model) {
+  std::vector<torch::Tensor> flat;
+  for (const auto& p : model->parameters()) flat.push_back(p.flatten());
+  for (const auto& b : model->buffers()) flat.push_back(b.flatten().to(torch::kDouble));
+  return torch::cat(flat);
+}
+
 }  // namespace
 
 TEST_CASE("the onecycle schedule warms up from lr/25 to lr over 30% of the steps, then anneals to 0", "[ml][train]") {
@@ -167,12 +175,6 @@ TEST_CASE("a session paused after an epoch and resumed gives the weights of trai
   TrainingSpec spec;
   spec.epochs = 3;
   spec.batch_size = 8;
-  const auto all_weights = [](ResNet& model) {
-    std::vector<torch::Tensor> flat;
-    for (const auto& p : model->parameters()) flat.push_back(p.flatten());
-    for (const auto& b : model->buffers()) flat.push_back(b.flatten().to(torch::kDouble));
-    return torch::cat(flat);
-  };
 
   torch::manual_seed(spec.seed);
   ResNet straight(tiny_spec(), 1, 2);
@@ -195,10 +197,10 @@ TEST_CASE("a session paused after an epoch and resumed gives the weights of trai
   session.run_to(2);
   session.run_to(2);  // already there: nothing happens
   CHECK(session.epochs_done() == 2);
-  CHECK_FALSE(torch::equal(all_weights(paused), all_weights(straight)));
+  CHECK_FALSE(torch::equal(every_weight(paused), every_weight(straight)));
   session.run_to(10);  // clamped to the 3 epochs of the recipe
   CHECK(session.epochs_done() == 3);
-  CHECK(torch::equal(all_weights(paused), all_weights(straight)));
+  CHECK(torch::equal(every_weight(paused), every_weight(straight)));
   REQUIRE(session.result().epochs.size() == 3);
   CHECK(session.result().final_loss == once.final_loss);
 }
@@ -209,12 +211,6 @@ TEST_CASE("a checkpoint saved after an epoch resumes in a fresh process state to
   TrainingSpec spec;
   spec.epochs = 3;
   spec.batch_size = 8;
-  const auto weights = [](ResNet& model) {
-    std::vector<torch::Tensor> flat;
-    for (const auto& p : model->parameters()) flat.push_back(p.flatten());
-    for (const auto& b : model->buffers()) flat.push_back(b.flatten().to(torch::kDouble));
-    return torch::cat(flat);
-  };
   torch::manual_seed(spec.seed);
   ResNet straight(tiny_spec(), 1, 2);
   const TrainingResult once = train_model(straight, split, stats, spec, torch::kCPU);
@@ -234,7 +230,7 @@ TEST_CASE("a checkpoint saved after an epoch resumes in a fresh process state to
   CHECK(session.resume(file) == 1);
   CHECK(session.steps_done() == 5);
   session.run_to(3);
-  CHECK(torch::equal(weights(resumed), weights(straight)));
+  CHECK(torch::equal(every_weight(resumed), every_weight(straight)));
   CHECK(session.result().final_loss == once.final_loss);
   REQUIRE(session.result().epochs.size() == 3);
   CHECK(session.result().epochs[0].mean_loss == once.epochs[0].mean_loss);
