@@ -610,3 +610,42 @@ TEST_CASE("a run killed mid-training resumes from its last epoch and gives the u
   CHECK_THAT(read_file(other.path() / "interrupted.err"), Catch::Contains("sizesel: interrupted (interrupted at epoch"));
   CHECK(checkpoints_in(other.path() / "cache") == 1);
 }
+
+TEST_CASE("a full disk or an unwritable folder gives a one-line error, and nothing half-written", "[cli]") {
+  TempDir dir;
+  const std::string table = std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json";
+  const Run full = sizesel(dir, "solve '" + table + "' -o /dev/full");
+  CHECK(full.exit_code == 2);
+  CHECK(full.err == "sizesel: error: /dev/full: write failed (disk full?)\n");
+  const Run unwritable = sizesel(dir, "solve '" + table + "' -o /proc/sizesel-result.json");
+  CHECK(unwritable.exit_code == 1);
+  CHECK_THAT(unwritable.err, Catch::Contains("/proc/sizesel-result.json: --output cannot be written"));
+  CHECK(unwritable.err.find('\n') == unwritable.err.size() - 1);
+}
+
+TEST_CASE("two recommends sharing one cache at the same time both finish and leave only whole entries",
+          "[cli][real][cache]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const auto scenario = dir.write("s.json", tiny_scenario("{}"));
+  const std::string run = "SIZESEL_CACHE_DIR='" + (dir.path() / "cache").string() + "' '" + SIZESEL_BINARY +
+                          "' recommend '" + scenario.string() + "' --format json -q";
+  const fs::path script = dir.path() / "both.sh";
+  std::ofstream(script) << run << " > '" << (dir.path() / "a.json").string() << "' & a=$!\n"
+                        << run << " > '" << (dir.path() / "b.json").string() << "' & b=$!\n"
+                        << "wait $a || exit 10\nwait $b || exit 11\n";
+  const int status = std::system(("bash '" + script.string() + "'").c_str());
+  REQUIRE(WEXITSTATUS(status) == 0);
+  const auto a = nlohmann::json::parse(read_file(dir.path() / "a.json"));
+  const auto b = nlohmann::json::parse(read_file(dir.path() / "b.json"));
+  CHECK(a["recommended"] == b["recommended"]);
+  CHECK(a["candidates"][0]["metrics"]["accuracy"] == b["candidates"][0]["metrics"]["accuracy"]);
+  const Run list = sizesel(dir, "cache list");
+  CHECK_THAT(list.out, Catch::Contains("2 entries"));
+  CHECK(list.out.find("DAMAGED") == std::string::npos);
+  std::size_t leftovers = 0;
+  for (const auto& item : fs::recursive_directory_iterator(dir.path() / "cache")) {
+    leftovers += item.path().filename().string().find(".tmp-") != std::string::npos;
+  }
+  CHECK(leftovers == 0);
+}
