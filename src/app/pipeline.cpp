@@ -618,6 +618,11 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
   info.repeats = scenario.training.repeats;
   info.confidence = scenario.confidence;
   if (const char* policy = std::getenv("OMP_WAIT_POLICY"); policy != nullptr) info.omp_wait_policy = policy;
+  if (scenario.early_stopping) {  // also when everything comes from the cache and nothing races
+    info.early_stopping = true;
+    info.rungs = scenario.early_stopping->rungs;
+    info.keep = scenario.early_stopping->keep;
+  }
   info.dataset_format = to_string(scenario.dataset.format);
   info.dataset_root = scenario.dataset.root.string();
   std::optional<ResultCache> cache;

@@ -132,15 +132,20 @@ void write_text_report(const RunReport& report, std::ostream& out) {
   if (info.early_stopping) {
     std::string rungs;
     for (const double rung : info.rungs) rungs += (rungs.empty() ? "" : ", ") + fmt::format("{:.0f}%", 100 * rung);
-    out << fmt::format("early stopping: {}; training compute "
-                       "{:.0f}% of full evaluation by MACs ({:.3g} of {:.3g} TMAC), {:.0f}% by seconds ({:.1f} of about "
-                       "{:.1f} s)\n",
-                       rungs.empty() ? std::string("cost screen only")
-                                     : fmt::format("cost screen, then rungs after {} of the training, keeping {:.0f}% at each",
-                                                   rungs, 100 * info.keep), 100 * ratio_or_one(info.training_macs, info.full_training_macs),
-                       info.training_macs / 1e12, info.full_training_macs / 1e12,
-                       100 * ratio_or_one(info.training_seconds, info.full_training_seconds), info.training_seconds,
-                       info.full_training_seconds);
+    const std::string how = rungs.empty() ? std::string("cost screen only")
+                                          : fmt::format("cost screen, then rungs after {} of the training, keeping "
+                                                        "{:.0f}% at each",
+                                                        rungs, 100 * info.keep);
+    if (info.full_training_macs <= 0) {
+      out << fmt::format("early stopping: {}; nothing to train\n", how);
+    } else {
+      out << fmt::format("early stopping: {}; training compute {:.0f}% of full evaluation by MACs ({:.3g} of {:.3g} "
+                         "TMAC), {:.0f}% by seconds ({:.1f} of about {:.1f} s)\n",
+                         how, 100 * ratio_or_one(info.training_macs, info.full_training_macs),
+                         info.training_macs / 1e12, info.full_training_macs / 1e12,
+                         100 * ratio_or_one(info.training_seconds, info.full_training_seconds),
+                         info.training_seconds, info.full_training_seconds);
+    }
   }
   out << '\n';
   write_quality(report, out);
