@@ -74,6 +74,8 @@ std::vector<fs::path> batch_files(const std::vector<fs::path>& paths) {
 
 int run_batch_command(const CliOptions& options, const std::vector<fs::path>& paths) {
   const std::vector<fs::path> files = batch_files(paths);
+  // Before any work, and never over one of the inputs.
+  if (options.output) check_output_path(*options.output, files);
   CliOptions each = options;
   each.output.reset();
   if (!options.no_cache) each.cache_dir = cache_folder(options);

@@ -649,3 +649,16 @@ TEST_CASE("two recommends sharing one cache at the same time both finish and lea
   }
   CHECK(leftovers == 0);
 }
+
+TEST_CASE("batch checks -o before any work and never writes over one of its inputs", "[cli]") {
+  TempDir dir;
+  const std::string original = read_file(std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json");
+  const auto table = dir.write("table.json", original);
+  const Run over = sizesel(dir, "batch '" + table.string() + "' -o '" + table.string() + "'");
+  CHECK(over.exit_code == 1);
+  CHECK_THAT(over.err, Catch::Contains("--output would overwrite the input file"));
+  CHECK(read_file(table) == original);
+  const Run nowhere = sizesel(dir, "batch '" + table.string() + "' -o /proc/sizesel-batch.jsonl");
+  CHECK(nowhere.exit_code == 1);
+  CHECK(nowhere.out.empty());
+}
