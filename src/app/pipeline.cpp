@@ -282,6 +282,7 @@ class Evaluations {
         }
       }
       ++report_.info.trained;
+      run.measured = true;
       if (cache_ != nullptr) {
         cache_->store(job.inputs, CachedResult{run.metrics, context_},
                       fmt::format("{} / {} / seed {}", scenario_.name, result.spec.name, run.seed));
@@ -647,6 +648,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       if (!problem.empty() && log != nullptr) fmt::print(*log, "sizesel: warning: {}\n", problem);
       if (cached) {
         run.cached = true;
+        run.measured = true;
         run.metrics = cached->metrics;
         if (!have_context) set_dataset_info(info, cached->context);
         have_context = true;

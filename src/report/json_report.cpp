@@ -62,7 +62,9 @@ nlohmann::json json_report(const RunReport& report) {
     entry["metrics_std"] = candidate.metrics ? nlohmann::json(candidate.metrics_std) : nlohmann::json();
     entry["runs"] = nlohmann::json::array();
     for (const auto& run : candidate.runs) {
-      entry["runs"].push_back({{"seed", run.seed}, {"cached", run.cached}, {"metrics", metrics_to_json(run.metrics)}});
+      entry["runs"].push_back({{"seed", run.seed},
+                               {"cached", run.cached},
+                               {"metrics", run.measured ? metrics_to_json(run.metrics) : nlohmann::json()}});
     }
     json["candidates"].push_back(entry);
   }

@@ -452,6 +452,7 @@ TEST_CASE("early stopping skips what breaks a cost limit, races the rest, and fi
       stopped_after_1 += stopped["after"].get<double>() == Approx(12.0 / 36);
       stopped_after_2 += stopped["after"].get<double>() == Approx(24.0 / 36);
       CHECK(a["candidates"][i]["trained"] == false);
+      CHECK(a["candidates"][i]["runs"][0]["metrics"].is_null());  // nothing measured in full
     }
   }
   CHECK(stopped_after_1 == 1);

@@ -21,7 +21,8 @@ namespace sizesel {
 /// One training of a candidate with one seed.
 struct CandidateRun {
   uint64_t seed = 0;
-  bool cached = false;  ///< taken from the results cache rather than trained now
+  bool cached = false;    ///< taken from the results cache rather than trained now
+  bool measured = false;  ///< trained and measured in full (or cached); false: metrics are not real
   Metrics metrics;
 };
 
