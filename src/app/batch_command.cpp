@@ -134,7 +134,10 @@ int run_batch_command(const CliOptions& options, const std::vector<fs::path>& pa
     line["exit_code"] = row.exit_code;
     lines << line.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
     if (!options.quiet && row.exit_code != kExitRecommended && row.exit_code != kExitInfeasible) {
-      std::cerr << "sizesel: batch: " << row.file << ": " << line.value("error", std::string()) << '\n';
+      // Errors about the file itself already start with its name.
+      const std::string error = line.value("error", std::string());
+      const bool named = error.rfind(row.file + ":", 0) == 0;
+      std::cerr << "sizesel: batch: " << (named ? error : row.file + ": " + error) << '\n';
     }
     rows.push_back(row);
   }
@@ -148,7 +151,7 @@ int run_batch_command(const CliOptions& options, const std::vector<fs::path>& pa
   write_table(table, summary);
   const int code = runtime_error ? kExitRuntimeError : input_error ? kExitInputError : infeasible ? kExitInfeasible
                                                                                                  : kExitRecommended;
-  summary << fmt::format("{} files: {} recommended, {} infeasible, {} failed; exit {}\n", rows.size(),
+  summary << fmt::format("{} file{}: {} recommended, {} infeasible, {} failed; exit {}\n", rows.size(), rows.size() == 1 ? "" : "s",
                          std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.exit_code == 0; }),
                          std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.exit_code == 3; }),
                          std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.exit_code == 1 || r.exit_code == 2; }),
