@@ -46,6 +46,23 @@ torch::Tensor every_weight(ResNet& model) {
   return torch::cat(flat);
 }
 
+// Three epochs of five batches on 40 two-class images, trained in one go: what paused,
+// resumed and checkpointed trainings must reproduce.
+struct Straight {
+  ImageSplit split = two_class_split(40);
+  ChannelStats stats = channel_stats(split.images);
+  TrainingSpec spec;
+  ResNet model{nullptr};
+  TrainingResult result;
+  Straight() {
+    spec.epochs = 3;
+    spec.batch_size = 8;
+    torch::manual_seed(spec.seed);
+    model = ResNet(tiny_spec(), 1, 2);
+    result = train_model(model, split, stats, spec, torch::kCPU);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("the onecycle schedule warms up from lr/25 to lr over 30% of the steps, then anneals to 0", "[ml][train]") {
@@ -170,15 +187,12 @@ TEST_CASE("a diverging loss stops training with a TrainingError naming the epoch
 }
 
 TEST_CASE("a session paused after an epoch and resumed gives the weights of training in one go", "[ml][train]") {
-  const ImageSplit split = two_class_split(40);
-  const ChannelStats stats = channel_stats(split.images);
-  TrainingSpec spec;
-  spec.epochs = 3;
-  spec.batch_size = 8;
-
-  torch::manual_seed(spec.seed);
-  ResNet straight(tiny_spec(), 1, 2);
-  const TrainingResult once = train_model(straight, split, stats, spec, torch::kCPU);
+  Straight t;
+  const ImageSplit& split = t.split;
+  const ChannelStats& stats = t.stats;
+  const TrainingSpec& spec = t.spec;
+  ResNet& straight = t.model;
+  const TrainingResult& once = t.result;
 
   torch::manual_seed(spec.seed);
   ResNet paused(tiny_spec(), 1, 2);
@@ -206,14 +220,12 @@ TEST_CASE("a session paused after an epoch and resumed gives the weights of trai
 }
 
 TEST_CASE("a checkpoint saved after an epoch resumes in a fresh process state to identical weights", "[ml][train]") {
-  const ImageSplit split = two_class_split(40);
-  const ChannelStats stats = channel_stats(split.images);
-  TrainingSpec spec;
-  spec.epochs = 3;
-  spec.batch_size = 8;
-  torch::manual_seed(spec.seed);
-  ResNet straight(tiny_spec(), 1, 2);
-  const TrainingResult once = train_model(straight, split, stats, spec, torch::kCPU);
+  Straight t;
+  const ImageSplit& split = t.split;
+  const ChannelStats& stats = t.stats;
+  const TrainingSpec& spec = t.spec;
+  ResNet& straight = t.model;
+  const TrainingResult& once = t.result;
 
   const auto file = std::filesystem::temp_directory_path() / ("sizesel-trainer-test-" + std::to_string(::getpid()) + ".ckpt");
   {
