@@ -26,20 +26,6 @@ ChannelStats fixed_stats(int64_t channels, float mean, float std) {
   return {torch::full({channels}, mean), torch::full({channels}, std)};
 }
 
-/// Every parameter and buffer of `model`, cloned, to compare after a measurement.
-std::vector<torch::Tensor> state_of(const torch::nn::Module& model) {
-  std::vector<torch::Tensor> state;
-  for (const auto& p : model.parameters()) state.push_back(p.detach().clone());
-  for (const auto& b : model.buffers()) state.push_back(b.detach().clone());
-  return state;
-}
-
-bool no_parameter_has_grad(const torch::nn::Module& model) {
-  for (const auto& p : model.parameters()) {
-    if (p.grad().defined()) return false;
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -37,19 +37,6 @@ ImageSplit random_split(int64_t n, int64_t channels, int64_t side, int64_t class
   return split;
 }
 
-std::vector<torch::Tensor> state_of(const torch::nn::Module& model) {
-  std::vector<torch::Tensor> state;
-  for (const auto& p : model.parameters()) state.push_back(p.detach().clone());
-  for (const auto& b : model.buffers()) state.push_back(b.detach().clone());
-  return state;
-}
-
-bool no_parameter_has_grad(const torch::nn::Module& model) {
-  for (const auto& p : model.parameters()) {
-    if (p.grad().defined()) return false;
-  }
-  return true;
-}
 
 /// The hand-built case: logits = (W . flatten(norm(x)), 0) over 2 channels of 2x2 pixels, with
 /// channel means (0.2, 0.6) and standard deviations (1, 0.5).

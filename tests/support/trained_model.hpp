@@ -1,5 +1,5 @@
 // What the FGSM and saliency tests share: a tiny ResNet spec, one small ResNet trained on real
-// Fashion-MNIST (once per test binary), and a comparison of two snapshots of a model's state.
+// Fashion-MNIST (once per test binary), and checks that a measurement left a model as it was.
 #pragma once
 
 #include <torch/torch.h>
@@ -57,6 +57,21 @@ inline const TrainedModel* fashion_model() {
   }();
   if (!trained) WARN("skipped: Fashion-MNIST not found at " SIZESEL_FASHION_MNIST_DIR);
   return trained ? &*trained : nullptr;
+}
+
+/// Every parameter and buffer of `model`, cloned, to compare after a measurement.
+inline std::vector<torch::Tensor> state_of(const torch::nn::Module& model) {
+  std::vector<torch::Tensor> state;
+  for (const auto& p : model.parameters()) state.push_back(p.detach().clone());
+  for (const auto& b : model.buffers()) state.push_back(b.detach().clone());
+  return state;
+}
+
+inline bool no_parameter_has_grad(const torch::nn::Module& model) {
+  for (const auto& p : model.parameters()) {
+    if (p.grad().defined()) return false;
+  }
+  return true;
 }
 
 inline bool same_state(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
