@@ -11,6 +11,39 @@
 
 #include "support/temp_dir.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SIZESEL_TESTS_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIZESEL_TESTS_UNDER_ASAN 1
+#endif
+#endif
+
+// AddressSanitizer reserves terabytes of address space for its shadow memory at start, so a
+// binary built with it cannot run under an address-space limit (ulimit -v) at all.
+#ifdef SIZESEL_TESTS_UNDER_ASAN
+#define SKIP_UNDER_ADDRESS_SPACE_LIMIT()                                                    \
+  do {                                                                                      \
+    WARN("skipped: AddressSanitizer cannot run under an address-space limit (ulimit -v)"); \
+    return;                                                                                 \
+  } while (false)
+// Large allocations under AddressSanitizer are fresh mappings each time, so training runs 3x
+// slower; the sanitized suite (scripts/test-sanitized) skips the longest CLI runs, whose code
+// paths faster tests cover too, to keep CI within its time.
+#define SKIP_SLOW_UNDER_SANITIZERS()                                                      \
+  do {                                                                                    \
+    WARN("skipped under the sanitizers: too slow there; the normal suite runs it");      \
+    return;                                                                               \
+  } while (false)
+#else
+#define SKIP_UNDER_ADDRESS_SPACE_LIMIT() \
+  do {                                   \
+  } while (false)
+#define SKIP_SLOW_UNDER_SANITIZERS() \
+  do {                               \
+  } while (false)
+#endif
+
 namespace cli_support {
 
 namespace fs = std::filesystem;

@@ -225,6 +225,7 @@ TEST_CASE("device cuda on a CPU-only libtorch exits 2 naming the field and the b
 
 TEST_CASE("an architecture too large to build is a scenario error naming the candidate, not a stack trace", "[cli]") {
   SKIP_WITHOUT_FASHION_MNIST();
+  SKIP_UNDER_ADDRESS_SPACE_LIMIT();
   TempDir dir;
   std::string text = tiny_scenario("{}");
   text.replace(text.find(R"({"name": "mini")"), 15,
@@ -252,6 +253,7 @@ TEST_CASE("deletion steps beyond the image's pixels stop the run before any trai
 
 TEST_CASE("recommend in mixture mode shares the load among trained candidates with the same decision core",
           "[cli][real]") {
+  SKIP_SLOW_UNDER_SANITIZERS();
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   std::string text = tiny_scenario(R"({"max": {"devices": 2}, "per_option": {"max": {"latency_ms_p50": 1000}}})");
@@ -275,6 +277,7 @@ TEST_CASE("recommend in mixture mode shares the load among trained candidates wi
 
 TEST_CASE("a second recommend changing only weights or constraints decides from the cache without training",
           "[cli][real][cache]") {
+  SKIP_SLOW_UNDER_SANITIZERS();
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   const auto first_file = dir.write("first.json", tiny_scenario(R"({"max": {"devices": 100}})"));
@@ -330,6 +333,7 @@ TEST_CASE("a second recommend changing only weights or constraints decides from 
 
 TEST_CASE("repeats train each candidate with successive seeds and report means, spreads and bounds",
           "[cli][real]") {
+  SKIP_SLOW_UNDER_SANITIZERS();
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   std::string text = tiny_scenario(R"({"min": {"accuracy": 0.01}, "confidence": 0.9})");
@@ -387,6 +391,7 @@ TEST_CASE("batch decides scenarios and tables in one go: JSON Lines, a summary, 
 }
 
 TEST_CASE("scripts/ci-example.sh passes on configs/ci and fails a folder with an infeasible scenario", "[cli][real]") {
+  SKIP_SLOW_UNDER_SANITIZERS();
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   const std::string script = std::string(SIZESEL_SOURCE_DIR) + "/scripts/ci-example.sh";
@@ -430,6 +435,7 @@ std::string racing_scenario(const std::string& early_stopping) {
 
 TEST_CASE("early stopping skips what breaks a cost limit, races the rest, and finishes survivors exactly",
           "[cli][real][early]") {
+  SKIP_SLOW_UNDER_SANITIZERS();
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   const auto raced_file = dir.write("raced.json", racing_scenario(R"(, "early_stopping": {"rungs": [0.34, 0.67], "keep": 0.5})"));
@@ -574,6 +580,7 @@ std::size_t checkpoints_in(const fs::path& folder) {
 
 TEST_CASE("a run killed mid-training resumes from its last epoch and gives the uninterrupted result",
           "[cli][real][resume]") {
+  SKIP_SLOW_UNDER_SANITIZERS();
   SKIP_WITHOUT_FASHION_MNIST();
   TempDir dir;
   const auto scenario = dir.write("s.json", R"({"name": "resume",
