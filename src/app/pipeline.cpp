@@ -405,6 +405,10 @@ class Evaluations {
       const std::filesystem::path checkpoint = cache_ != nullptr ? cache_->checkpoint_path(job.inputs) : "";
       trainings_[k] = std::make_unique<CandidateTraining>(result.spec, dataset_, plan_, result.runs[job.run].seed,
                                                           std::move(on_epoch), checkpoint);
+      if (!trainings_[k]->ignored_checkpoint().empty() && log_ != nullptr) {
+        fmt::print(*log_, "{} ignored its checkpoint, training from the start: {}\n", tag(k),
+                   trainings_[k]->ignored_checkpoint());
+      }
       if (trainings_[k]->resumed_epochs() > 0 && log_ != nullptr) {
         fmt::print(*log_, "{} resumed from its checkpoint after epoch {} ({})\n", tag(k),
                    trainings_[k]->resumed_epochs(), checkpoint.string());

@@ -155,16 +155,16 @@ CandidateTraining::CandidateTraining(const CandidateSpec& spec, const Dataset& d
   if (std::filesystem::exists(checkpoint, ec)) {
     // Tried on a scratch model first: a damaged, truncated or mismatched checkpoint could
     // leave a model half-loaded. Such a file is ignored, and overwritten after the first epoch.
-    bool usable = false;
     try {
       ResNet scratch = seeded_model(spec, dataset, seed);
       TrainingSession probe(scratch, dataset.train, stats_, training_, plan.device);
       (void)probe.resume(checkpoint);
-      usable = true;
-    } catch (const std::exception&) {
-      usable = false;
+    } catch (const c10::Error& error) {
+      ignored_checkpoint_ = checkpoint.string() + ": " + error.what_without_backtrace();
+    } catch (const std::exception& error) {
+      ignored_checkpoint_ = error.what();
     }
-    if (usable) resumed_epochs_ = session_.resume(checkpoint);
+    if (ignored_checkpoint_.empty()) resumed_epochs_ = session_.resume(checkpoint);
   }
   session_.checkpoint_to(checkpoint);
 }

@@ -2,20 +2,61 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <fstream>
 #include <random>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "sizesel/core/error.hpp"
 
 namespace sizesel {
 namespace {
+
+/// A checkpoint file: this line, the CRC-32 of the rest in hex and a newline, then libtorch's
+/// archive. libtorch loads an archive with a flipped byte in a tensor without complaint; the
+/// checksum makes any damage or truncation an error instead of silently wrong weights.
+constexpr std::string_view kCheckpointMagic = "sizesel-checkpoint 1 ";
+
+uint32_t crc32_of(const std::string& bytes) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  for (std::size_t at = 0; at < bytes.size();) {
+    const auto chunk = static_cast<uInt>(std::min<std::size_t>(bytes.size() - at, 1U << 30));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + at), chunk);
+    at += chunk;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+/// The archive inside a checkpoint file, once its checksum holds; throws TrainingError.
+std::string checked_archive(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in) throw TrainingError(file.string() + ": checkpoint unreadable");
+  const std::string bytes = content.str();
+  const std::size_t newline = bytes.find('\n');
+  const std::size_t header = kCheckpointMagic.size() + 8;
+  if (bytes.compare(0, kCheckpointMagic.size(), kCheckpointMagic) != 0 || newline != header) {
+    throw TrainingError(file.string() + ": not a sizesel checkpoint");
+  }
+  std::string archive = bytes.substr(header + 1);
+  const std::string stored = bytes.substr(kCheckpointMagic.size(), 8);
+  if (stored != fmt::format("{:08x}", crc32_of(archive))) {
+    throw TrainingError(file.string() + ": checkpoint fails its checksum (damaged or truncated)");
+  }
+  return archive;
+}
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kWarmupFraction = 0.3;  // OneCycle's default pct_start
@@ -165,14 +206,27 @@ void TrainingSession::save(const std::filesystem::path& file) const {
   for (const auto& e : result_.epochs) epochs.insert(epochs.end(), {e.mean_loss, e.train_accuracy, e.seconds, e.images_per_s});
   archive.write("epochs", torch::tensor(epochs, torch::kDouble));
   archive.write("counts", torch::tensor(std::vector<int64_t>{step_, epochs_done_, images_, total_steps_}, torch::kLong));
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  const std::string data = bytes.str();
   const std::filesystem::path temporary = file.string() + ".tmp-" + std::to_string(::getpid());
-  archive.save_to(temporary.string());
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << kCheckpointMagic << fmt::format("{:08x}", crc32_of(data)) << '\n' << data;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(temporary, ec);
+      throw TrainingError(file.string() + ": cannot write the checkpoint");
+    }
+  }
   std::filesystem::rename(temporary, file);
 }
 
 int64_t TrainingSession::resume(const std::filesystem::path& file) {
   torch::serialize::InputArchive archive;
-  archive.load_from(file.string());
+  std::istringstream bytes(checked_archive(file));
+  archive.load_from(bytes);
   torch::Tensor counts;
   archive.read("counts", counts);
   const auto count = counts.accessor<int64_t, 1>();

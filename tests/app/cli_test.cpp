@@ -617,6 +617,27 @@ TEST_CASE("a run killed mid-training resumes from its last epoch and gives the u
   CHECK(terminated == 130);
   CHECK_THAT(read_file(other.path() / "interrupted.err"), Catch::Contains("sizesel: interrupted (interrupted at epoch"));
   CHECK(checkpoints_in(other.path() / "cache") == 1);
+
+  // That checkpoint damaged by one flipped byte: refused by its checksum, training starts over
+  // and still gives the uninterrupted result.
+  for (const auto& item : fs::recursive_directory_iterator(other.path() / "cache")) {
+    if (item.path().extension() != ".ckpt") continue;
+    std::fstream file(item.path(), std::ios::binary | std::ios::in | std::ios::out);
+    const auto middle = static_cast<std::streamoff>(fs::file_size(item.path()) / 2);
+    file.seekg(middle);
+    const char byte = static_cast<char>(file.get() ^ 0x01);
+    file.seekp(middle);
+    file.put(byte);
+  }
+  const Run restarted = sizesel(other, "recommend '" + scenario.string() + "' --format json");
+  INFO(restarted.err);
+  REQUIRE(restarted.exit_code == 0);
+  CHECK_THAT(restarted.err, Catch::Contains("ignored its checkpoint, training from the start: ") &&
+                                Catch::Contains("fails its checksum"));
+  CHECK_THAT(restarted.err, !Catch::Contains("resumed from its checkpoint"));
+  const auto c = nlohmann::json::parse(restarted.out)["candidates"][0]["metrics"];
+  CHECK(a["accuracy"] == c["accuracy"]);
+  CHECK(a["final_train_loss"] == c["final_train_loss"]);
 }
 
 TEST_CASE("a full disk or an unwritable folder gives a one-line error, and nothing half-written", "[cli]") {

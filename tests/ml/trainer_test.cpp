@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 #include <torch/torch.h>
 
@@ -253,5 +256,39 @@ TEST_CASE("a checkpoint saved after an epoch resumes in a fresh process state to
   ResNet wrong(tiny_spec(), 1, 2);
   TrainingSession mismatched(wrong, split, stats, other, torch::kCPU);
   CHECK_THROWS_AS(mismatched.resume(file), TrainingError);
+  std::filesystem::remove(file);
+}
+
+TEST_CASE("a checkpoint with one flipped byte, cut short or of another format is refused by its checksum", "[ml][train]") {
+  Straight t;
+  const auto file = std::filesystem::temp_directory_path() / ("sizesel-trainer-crc-" + std::to_string(::getpid()) + ".ckpt");
+  {
+    torch::manual_seed(t.spec.seed);
+    ResNet first(tiny_spec(), 1, 2);
+    TrainingSession session(first, t.split, t.stats, t.spec, torch::kCPU);
+    session.checkpoint_to(file);
+    session.run_to(1);
+  }
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  REQUIRE(bytes.size() > 1000);
+  const auto refused = [&](const std::string& content, const std::string& why) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
+    ResNet model(tiny_spec(), 1, 2);
+    TrainingSession session(model, t.split, t.stats, t.spec, torch::kCPU);
+    CHECK_THROWS_WITH(session.resume(file), Catch::Contains(file.string()) && Catch::Contains(why));
+    CHECK(session.steps_done() == 0);
+  };
+  // The last bytes are the zip directory; the middle ones are weights, which libtorch itself
+  // would load without noticing.
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x01);
+  refused(flipped, "fails its checksum");
+  refused(bytes.substr(0, bytes.size() - 100), "fails its checksum");
+  refused(bytes.substr(bytes.find('\n') + 1), "not a sizesel checkpoint");  // libtorch's archive alone
+  refused("", "not a sizesel checkpoint");
   std::filesystem::remove(file);
 }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include <torch/types.h>
 
@@ -50,6 +51,9 @@ class CandidateTraining {
 
   /// Epochs restored from the checkpoint (0 when training started afresh).
   [[nodiscard]] int64_t resumed_epochs() const { return resumed_epochs_; }
+  /// Why an existing checkpoint was not used (it fails its checksum, or belongs to another
+  /// training); empty when there was none or it was used.
+  [[nodiscard]] const std::string& ignored_checkpoint() const { return ignored_checkpoint_; }
 
   /// Trains on up to `fraction` (in [0, 1]) of plan.training's optimiser steps, rounded to a
   /// step, at least one. Throws TrainingError on divergence.
@@ -79,6 +83,7 @@ class CandidateTraining {
   TrainingSession session_;
   int64_t training_peak_bytes_ = 0;  ///< the most memory any training step added, bytes
   int64_t resumed_epochs_ = 0;
+  std::string ignored_checkpoint_;
 };
 
 /// Hours of one measuring device that the full training recipe (training.full_recipe, by

@@ -70,7 +70,8 @@ class TrainingSession {
   /// Restores the state a checkpoint saved: weights, batch-norm statistics, optimiser
   /// momentum, both random generators, the step and the epochs' reports, so that training on
   /// gives exactly what uninterrupted training gives. Returns the epochs restored. Throws
-  /// TrainingError when the file does not fit this training (another recipe or model).
+  /// TrainingError when the file fails its CRC-32 (damaged or truncated) or does not fit this
+  /// training (another recipe or model).
   int64_t resume(const std::filesystem::path& file);
   /// Seconds spent training so far, the epoch in progress included.
   [[nodiscard]] double seconds_so_far() const { return result_.seconds + epoch_seconds_; }
