@@ -423,9 +423,9 @@ class Evaluations {
     } catch (const TrainingError& error) {
       result.failure = error.what();
     } catch (const c10::Error& error) {
-      result.failure = std::string("libtorch: ") + error.what_without_backtrace();
+      result.failure = describe_torch_error(error);
     } catch (const std::bad_alloc&) {
-      result.failure = "out of memory";
+      result.failure = "out of memory: a memory allocation failed (std::bad_alloc)";
     }
     trainings_[k].reset();
     if (log_ != nullptr) fmt::print(*log_, "{} failed: {}\n", tag(k), result.failure);
@@ -705,8 +705,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       } catch (const InputError& error) {
         throw InputError(located_message(scenario.file.string(), where, error.what()));
       } catch (const c10::Error& error) {
-        throw InputError(located_message(scenario.file.string(), where,
-                                         std::string("cannot be built: libtorch: ") + error.what_without_backtrace()));
+        throw InputError(located_message(scenario.file.string(), where, "cannot be built: " + describe_torch_error(error)));
       } catch (const std::bad_alloc&) {
         throw InputError(located_message(scenario.file.string(), where, "cannot be built: out of memory"));
       }
