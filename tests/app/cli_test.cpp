@@ -1,6 +1,8 @@
 // End-to-end tests of the sizesel binary: real data, real training, JSON output and exit codes.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -674,6 +676,67 @@ TEST_CASE("a full disk or an unwritable folder gives a one-line error, and nothi
   CHECK(unwritable.exit_code == 1);
   CHECK_THAT(unwritable.err, Catch::Contains("/proc/sizesel-result.json: --output cannot be written"));
   CHECK(unwritable.err.find('\n') == unwritable.err.size() - 1);
+}
+
+TEST_CASE("a results cache folder no one can write stops recommend before the data is loaded, in one line",
+          "[cli][cache]") {
+  TempDir dir;
+  // The dataset is not there: reaching it would be a different error.
+  const auto scenario = dir.write("s.json", tiny_scenario("{}", (dir.path() / "nowhere").string()));
+  const std::string file = dir.write("a-file", "x").string();
+  for (const std::string& folder : {std::string("/proc/sizesel-cache"), file + "/cache"}) {
+    INFO(folder);
+    const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --cache-dir '" + folder + "'");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::StartsWith("sizesel: error: " + folder + ": the results cache folder cannot be written ("));
+    CHECK_THAT(run.err, Catch::EndsWith("or pass --no-cache\n"));
+    CHECK(run.err.find('\n') == run.err.size() - 1);  // nothing before it: no progress, no data loaded
+    CHECK(run.out.empty());
+  }
+  // SIZESEL_CACHE_DIR the same; --no-cache goes past it, to the missing dataset.
+  const auto err = dir.path() / "env.err";
+  const std::string command = "SIZESEL_CACHE_DIR=/proc/sizesel-cache '" SIZESEL_BINARY "' recommend '" +
+                              scenario.string() + "'";
+  const int status = std::system((command + " > /dev/null 2> '" + err.string() + "'").c_str());
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(read_file(err) == "sizesel: error: /proc/sizesel-cache: the results cache folder cannot be written (No such "
+                          "file or directory); give a writable one with --cache-dir or SIZESEL_CACHE_DIR, or pass "
+                          "--no-cache\n");
+  const int uncached = std::system((command + " --no-cache -q > /dev/null 2> '" + err.string() + "'").c_str());
+  CHECK(WEXITSTATUS(uncached) == 2);
+  CHECK_THAT(read_file(err), Catch::Contains(scenario.string() + ": /dataset: "));
+  // batch reports it for the scenario and goes on with the next file.
+  const Run batch = sizesel(dir, "batch '" + scenario.string() + "' '" + std::string(SIZESEL_SOURCE_DIR) +
+                                     "/configs/paper_case_study.json' --cache-dir /proc/sizesel-cache");
+  CHECK(batch.exit_code == 2);
+  CHECK_THAT(batch.err, Catch::Contains("/proc/sizesel-cache: the results cache folder cannot be written"));
+  CHECK_THAT(batch.out, Catch::Contains("2 files: 1 recommended, 0 infeasible, 1 failed; exit 2"));
+}
+
+TEST_CASE("an output file in a folder no one can write stops recommend and solve before any work, exit 1", "[cli]") {
+  TempDir dir;
+  const auto scenario = dir.write("s.json", tiny_scenario("{}", (dir.path() / "nowhere").string()));
+  const std::string table = std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json";
+  const std::string file = dir.write("a-file", "x").string();
+  std::vector<std::string> outputs = {"/proc/sizesel-result.json", file + "/result.json"};
+  fs::create_directory(dir.path() / "read-only");
+  fs::permissions(dir.path() / "read-only", fs::perms::owner_read | fs::perms::owner_exec);
+  if (::geteuid() == 0) {
+    WARN("skipped the mode-0555 folder: running as root, which writes into it all the same");
+  } else {
+    outputs.push_back((dir.path() / "read-only" / "result.json").string());
+  }
+  for (const auto& output : outputs) {
+    INFO(output);
+    for (const std::string& command : {"recommend '" + scenario.string() + "'", "solve '" + table + "'"}) {
+      const Run run = sizesel(dir, command + " -o '" + output + "'");
+      CHECK(run.exit_code == 1);
+      CHECK(run.err == "sizesel: error: " + output + ": --output cannot be written (is the folder there and writable?)\n");
+      CHECK(run.out.empty());
+    }
+  }
+  fs::permissions(dir.path() / "read-only", fs::perms::owner_all);
+  CHECK(fs::is_empty(dir.path() / "read-only"));  // not even the temporary file
 }
 
 TEST_CASE("two recommends sharing one cache at the same time both finish and leave only whole entries",
