@@ -734,6 +734,8 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       // The measurements do not suit the decision settings (a negative value under vector
       // normalisation, say): the cache keeps them, so a rerun with other settings is instant.
       throw InputError(located_message(scenario.file.string(), "/decision", error.what()));
+    } catch (const SolverError& error) {
+      throw SolverError(located_message(scenario.file.string(), "/decision", error.what()));
     }
   }
   info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
