@@ -110,7 +110,7 @@ TEST_CASE("check_writable creates the cache folder, leaves nothing in it, and na
   }
 }
 
-TEST_CASE("a read-only cache folder is an error naming it, also for clear; root is not stopped by permissions",
+TEST_CASE("a read-only cache folder is an error naming it, also for clear, though root writes there all the same",
           "[app][cache]") {
   TempDir dir;
   const ResultCache cache(dir.path() / "cache");
