@@ -188,7 +188,10 @@ int main(int argc, char** argv) {
     std::cerr << "sizesel: error: " << error.what() << '\n';
     return kExitInputError;
   } catch (const c10::Error& error) {
-    std::cerr << "sizesel: error: libtorch: " << error.what_without_backtrace() << '\n';
+    std::cerr << "sizesel: error: " << describe_torch_error(error) << '\n';
+    return kExitRuntimeError;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "sizesel: error: out of memory: a memory allocation failed (std::bad_alloc)\n";
     return kExitRuntimeError;
   } catch (const std::exception& error) {
     std::cerr << "sizesel: error: " << error.what() << '\n';

@@ -427,9 +427,9 @@ class Evaluations {
     } catch (const TrainingError& error) {
       result.failure = error.what();
     } catch (const c10::Error& error) {
-      result.failure = std::string("libtorch: ") + error.what_without_backtrace();
+      result.failure = describe_torch_error(error);
     } catch (const std::bad_alloc&) {
-      result.failure = "out of memory";
+      result.failure = "out of memory: a memory allocation failed (std::bad_alloc)";
     }
     trainings_[k].reset();
     if (log_ != nullptr) fmt::print(*log_, "{} failed: {}\n", tag(k), result.failure);
@@ -709,8 +709,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       } catch (const InputError& error) {
         throw InputError(located_message(scenario.file.string(), where, error.what()));
       } catch (const c10::Error& error) {
-        throw InputError(located_message(scenario.file.string(), where,
-                                         std::string("cannot be built: libtorch: ") + error.what_without_backtrace()));
+        throw InputError(located_message(scenario.file.string(), where, "cannot be built: " + describe_torch_error(error)));
       } catch (const std::bad_alloc&) {
         throw InputError(located_message(scenario.file.string(), where, "cannot be built: out of memory"));
       }
@@ -739,6 +738,8 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       // The measurements do not suit the decision settings (a negative value under vector
       // normalisation, say): the cache keeps them, so a rerun with other settings is instant.
       throw InputError(located_message(scenario.file.string(), "/decision", error.what()));
+    } catch (const SolverError& error) {
+      throw SolverError(located_message(scenario.file.string(), "/decision", error.what()));
     }
   }
   info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

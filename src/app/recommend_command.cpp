@@ -31,7 +31,12 @@ Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& o
   PipelineOptions pipeline;
   pipeline.log = options.quiet ? nullptr : &std::cerr;
   if (!options.no_cache) pipeline.cache_dir = options.cache_dir ? *options.cache_dir : default_cache_dir();
-  if (needs_training(scenario, pipeline)) ensure_passive_openmp();
+  if (needs_training(scenario, pipeline)) {
+    // Not after an hour of training: a cache that cannot take the results stops the run now.
+    // One that already holds everything may be read-only, since nothing is written to it then.
+    if (pipeline.cache_dir) ResultCache(*pipeline.cache_dir).check_writable();
+    ensure_passive_openmp();
+  }
   const RunReport report = run_recommend(scenario, pipeline);
 
   Outcome outcome;

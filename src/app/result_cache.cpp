@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -160,6 +162,23 @@ void ResultCache::store(const Json& inputs, const CachedResult& cached, const st
   }
 }
 
+void ResultCache::check_writable() const {
+  const auto fail = [&](const std::string& why) {
+    throw Error(folder_.string() + ": the results cache folder cannot be written (" + why +
+                "); give a writable one with --cache-dir or SIZESEL_CACHE_DIR, or pass --no-cache");
+  };
+  std::error_code ec;
+  fs::create_directories(folder_, ec);
+  if (ec) fail(ec.message());
+  if (!fs::is_directory(folder_, ec)) fail("not a folder");
+  // Named like an entry's temporary file, so that `cache clear` removes one left behind.
+  const fs::path probe = folder_ / fmt::format("write-check.tmp-{}", ::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail(std::strerror(errno));
+  ::close(fd);
+  fs::remove(probe, ec);
+}
+
 std::vector<CacheEntryInfo> ResultCache::list() const {
   std::vector<CacheEntryInfo> entries;
   std::error_code ec;
@@ -196,6 +215,8 @@ fs::path ResultCache::checkpoint_path(const Json& inputs) const {
 
 std::size_t ResultCache::clear() const {
   std::size_t removed = 0;
+  std::size_t failed = 0;
+  std::string first_failure;
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& item : fs::recursive_directory_iterator(folder_, ec)) {
@@ -206,7 +227,15 @@ std::size_t ResultCache::clear() const {
     const bool leftover =
         file.filename().string().find(".tmp-") != std::string::npos || file.extension() == ".ckpt";
     if (!entry && !leftover) continue;
-    if (fs::remove(file, ec) && entry) ++removed;
+    if (fs::remove(file, ec)) {
+      removed += entry ? 1 : 0;
+    } else if (ec && !failed++) {
+      first_failure = file.string() + ": " + ec.message();
+    }
+  }
+  if (failed > 0) {
+    throw Error(fmt::format("{}: {} file{} of the results cache could not be removed (first {}); removed {} entries",
+                            folder_.string(), failed, failed == 1 ? "" : "s", first_failure, removed));
   }
   return removed;
 }

@@ -98,6 +98,8 @@ Outcome solve_outcome(const std::filesystem::path& file, const CliOptions& optio
     report.recommendation = decide(table.problem);
   } catch (const InputError& error) {
     throw InputError(table.file.string() + ": " + error.what());
+  } catch (const SolverError& error) {
+    throw SolverError(table.file.string() + ": " + error.what());
   }
   Outcome outcome;
   outcome.json = table_json_report(report);

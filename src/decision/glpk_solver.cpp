@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,35 @@ int bound_type(double lower, double upper) {
 double finite_or_zero(double bound) { return std::isinf(bound) ? 0.0 : bound; }
 
 /// Copies a validated program into a fresh GLPK problem.
+///
+/// GLPK calls abort() (glp_error) instead of returning an error on any argument it refuses;
+/// these are all the calls sizesel makes and what validate() or this file guarantees for each:
+/// - glp_set_prob_name, glp_set_col_name, glp_set_row_name: abort on a name of 256 or more
+///   characters or with a control character (iscntrl); validate() allows at most 255 bytes and
+///   no control character, NUL included; an empty name is passed as NULL, which erases it.
+/// - glp_add_cols, glp_add_rows: abort on a count below 1 or above 100,000,000 in all;
+///   validate() requires a column and at most kMaxLpDimension of each; rows are added only
+///   when there are some.
+/// - glp_set_col_bnds, glp_set_row_bnds, glp_set_obj_coef, glp_set_col_kind, glp_set_obj_dir:
+///   abort on an index out of range or an unknown type, kind or direction, which this code
+///   never passes. They take NaN, infinite or crossed bounds and coefficients without a word;
+///   glp_simplex and glp_intopt then report crossed bounds (GLP_EBOUND), but glp_exact aborts
+///   converting a non-finite number (mpq_set_d) and the scaling and factorisation misbehave:
+///   validate() refuses NaN, +inf lower and -inf upper bounds, crossed bounds, non-finite
+///   coefficients, and integer or binary columns with fractional bounds.
+/// - glp_set_mat_row: aborts on a column index out of range, a column twice in the row, or more
+///   than 500,000,000 coefficients in all; validate() checks each term's column, duplicates and
+///   kMaxLpNonZeros. Zero coefficients are allowed (GLPK drops them).
+/// - glp_scale_prob: its factors are powers of 2 computed from products of coefficients, and it
+///   asserts they are positive and finite: coefficients from about 1e155, and denormals, break
+///   it; validate() keeps every non-zero within kMinLpMagnitude..kMaxLpMagnitude.
+/// - glp_simplex, glp_exact, glp_intopt: abort on invalid control parameters (the constants
+///   below are valid) and, like every GLPK routine, when GLPK's own memory runs out (no
+///   validation can prevent that); glp_intopt without the presolver requires an optimal basis,
+///   which solve_mip provides.
+/// - glp_get_*, glp_mip_*: abort on an index out of range; the loops below stay within the
+///   problem's own counts.
+/// - glp_term_out: aborts on a flag other than GLP_ON or GLP_OFF (it is given back its own).
 Problem load(const LinearProgram& lp) {
   Problem problem(glp_create_prob());
   glp_prob* p = problem.get();
@@ -123,8 +153,10 @@ std::string status_name(int status) {
 }
 
 /// The presolver only says "no dual feasible solution", which holds for an unbounded problem
-/// and for one that is infeasible as well: the simplex without presolve tells them apart.
-LpSolution classify_dual_infeasible(glp_prob* p, const char* what) {
+/// and for one that is infeasible as well: the simplex without presolve tells them apart. On
+/// badly scaled data the presolver's verdict can also be wrong, and the simplex then finds an
+/// optimum: nullopt, the problem holding that optimal basis.
+std::optional<LpSolution> classify_dual_infeasible(glp_prob* p, const char* what) {
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
@@ -139,6 +171,7 @@ LpSolution classify_dual_infeasible(glp_prob* p, const char* what) {
                                what, failure_reason(code)));
   }
   const int status = glp_get_status(p);
+  if (status == GLP_OPT) return std::nullopt;
   if (status == GLP_NOFEAS) {
     return verdict(LpStatus::kInfeasible, fmt::format("{} has no primal feasible solution", what));
   }
@@ -183,7 +216,9 @@ LpSolution solve_lp(glp_prob* p) {
     case 0: break;
     case GLP_ENOPFS:
       return verdict(LpStatus::kInfeasible, "the LP has no primal feasible solution (presolver)");
-    case GLP_ENODFS: return classify_dual_infeasible(p, "the LP");
+    case GLP_ENODFS:
+      if (auto classified = classify_dual_infeasible(p, "the LP")) return std::move(*classified);
+      break;  // optimal after all, without the presolver
     default: return verdict(LpStatus::kFailed, "simplex: " + failure_reason(code));
   }
   if (glp_get_status(p) == GLP_OPT) polish_exactly(p, parm);
@@ -220,13 +255,20 @@ LpSolution solve_mip(glp_prob* p) {
   parm.msg_lev = GLP_MSG_OFF;
   parm.presolve = GLP_ON;
   parm.tm_lim = kSolverTimeLimitMs;
-  const int code = glp_intopt(p, &parm);
+  int code = glp_intopt(p, &parm);
+  if (code == GLP_ENODFS) {
+    if (auto classified = classify_dual_infeasible(p, "the LP relaxation")) return std::move(*classified);
+    // The relaxation is optimal after all: branch and cut from its optimal basis, which
+    // glp_intopt requires without the presolver.
+    parm.presolve = GLP_OFF;
+    code = glp_intopt(p, &parm);
+  }
   switch (code) {
     case 0: break;
     case GLP_ENOPFS:
       return verdict(LpStatus::kInfeasible,
                      "the LP relaxation has no primal feasible solution (presolver)");
-    case GLP_ENODFS: return classify_dual_infeasible(p, "the LP relaxation");
+    case GLP_ENODFS: return verdict(LpStatus::kFailed, "branch-and-cut: the LP relaxation has no dual feasible solution");
     default: return verdict(LpStatus::kFailed, "branch-and-cut: " + failure_reason(code));
   }
   const int status = glp_mip_status(p);

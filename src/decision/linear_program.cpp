@@ -123,6 +123,11 @@ void validate(const LinearProgram& lp) {
   if (lp.rows.size() > kMaxLpDimension) {
     fail("rows", fmt::format("{} exceed the limit of {}", lp.rows.size(), kMaxLpDimension));
   }
+  std::size_t terms = 0;
+  for (const LpRow& row : lp.rows) terms += row.terms.size();
+  if (terms > kMaxLpNonZeros) {
+    fail("rows", fmt::format("{} terms exceed the limit of {}", terms, kMaxLpNonZeros));
+  }
   for (std::size_t j = 0; j < lp.columns.size(); ++j) check_column(j, lp.columns[j]);
   std::vector<std::size_t> seen(lp.columns.size(), 0);
   for (std::size_t i = 0; i < lp.rows.size(); ++i) check_row(i, lp.rows[i], lp.columns.size(), seen);

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <system_error>
 
 #include "sizesel/core/error.hpp"
@@ -16,8 +17,9 @@ constexpr const char* kMetaFile = "batches.meta.txt";
 constexpr std::array<const char*, kCifar10Classes> kStandardNames = {
     "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
 
-std::vector<std::filesystem::path> split_files(const std::filesystem::path& root, bool train) {
-  if (!train) return {root / "test_batch.bin"};
+std::filesystem::path test_file(const std::filesystem::path& root) { return root / "test_batch.bin"; }
+
+std::vector<std::filesystem::path> train_files(const std::filesystem::path& root) {
   std::vector<std::filesystem::path> files;
   for (int64_t i = 1; i <= kTrainBatches; ++i) {
     files.push_back(root / ("data_batch_" + std::to_string(i) + ".bin"));
@@ -69,16 +71,54 @@ void read_records(const std::filesystem::path& file, uint8_t* out, int64_t bytes
   }
 }
 
+/// Requires the six files to hold the same number of records, as the official ones do (10,000
+/// each): a file cut at a record boundary passes checked_size(), not this. The count most files
+/// hold is taken as the expected one (the larger on a tie, since a cut only removes records),
+/// and the first file holding another count is named.
+void check_same_record_counts(const std::vector<std::filesystem::path>& files, const std::vector<int64_t>& sizes) {
+  std::map<int64_t, int64_t> files_with;  // record count -> how many files hold it
+  for (const int64_t size : sizes) ++files_with[size / kCifar10RecordBytes];
+  int64_t expected = 0;
+  int64_t most = 0;
+  for (const auto& [records, count] : files_with) {
+    if (count >= most) {
+      expected = records;
+      most = count;
+    }
+  }
+  std::size_t reference = 0;
+  while (sizes[reference] / kCifar10RecordBytes != expected) ++reference;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const int64_t records = sizes[i] / kCifar10RecordBytes;
+    if (records == expected) continue;
+    fail(files[i], "holds " + std::to_string(records) + (records == 1 ? " record, " : " records, ") +
+                       files[reference].filename().string() + " holds " + std::to_string(expected) +
+                       (records < expected ? ": truncated?" : ": extra records?"));
+  }
+}
+
 }  // namespace
 
 ImageSplit load_cifar10_split(const std::filesystem::path& root, bool train) {
-  const auto files = split_files(root, train);
-  std::vector<int64_t> sizes;
-  int64_t total = 0;
-  for (const auto& file : files) {
-    sizes.push_back(checked_size(file));
-    total += sizes.back();
+  // Every batch file is checked, the split's own first (a missing one is named before the
+  // others), then their record counts are compared, in the files' usual order.
+  std::vector<std::filesystem::path> all = train_files(root);
+  all.push_back(test_file(root));
+  const std::size_t count = train ? static_cast<std::size_t>(kTrainBatches) : 1;
+  const std::size_t first = train ? 0 : all.size() - 1;
+  std::vector<int64_t> all_sizes(all.size(), 0);
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    const std::size_t i = (first + k) % all.size();
+    all_sizes[i] = checked_size(all[i]);
   }
+  check_same_record_counts(all, all_sizes);
+
+  const auto begin = static_cast<std::ptrdiff_t>(first);
+  const auto end = begin + static_cast<std::ptrdiff_t>(count);
+  const std::vector<std::filesystem::path> files(all.begin() + begin, all.begin() + end);
+  const std::vector<int64_t> sizes(all_sizes.begin() + begin, all_sizes.begin() + end);
+  int64_t total = 0;
+  for (const int64_t size : sizes) total += size;
   const int64_t records = total / kCifar10RecordBytes;
   auto raw = torch::empty({records, kCifar10RecordBytes}, torch::kUInt8);
   uint8_t* cursor = raw.data_ptr<uint8_t>();

@@ -275,7 +275,15 @@ void apply_overrides(const TableOverrides& overrides, TableFile& table) {
   }
   for (const auto& [name, weight] : overrides.weights) {
     check("--weight", name);
-    problem.weights[name] = weight;
+    // As a file's weights are checked: the LP GLPK is handed must stay within what it can scale.
+    if (!(weight >= 0 && weight <= kMaxWeight)) {
+      throw InputError(located_message(file, "--weight", fmt::format("{}: a weight must lie in [0, {:g}] (got {})", name,
+                                                                      kMaxWeight, weight)));
+    }
+    if (const std::string problem = magnitude_problem(weight); !problem.empty()) {
+      throw InputError(located_message(file, "--weight", name + ": the weight " + problem));
+    }
+    problem.weights[name] = weight + 0.0;  // + 0.0: no -0
   }
   for (const Constraint& constraint : overrides.constraints) {
     const std::string flag = std::string(constraint.kind == BoundKind::kMin ? "--min" : "--max") +

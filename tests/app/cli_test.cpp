@@ -1,6 +1,8 @@
 // End-to-end tests of the sizesel binary: real data, real training, JSON output and exit codes.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -26,6 +28,23 @@ bool have_fashion_mnist() { return fs::exists(fs::path(SIZESEL_FASHION_MNIST_DIR
          " (apt-get install dataset-fashion-mnist)");                                                  \
     return;                                                                                            \
   }
+
+// Ends the test case, visibly, when this build runs under a sanitizer: its shadow memory needs
+// far more address space than an address-space limit (ulimit -v) leaves.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SIZESEL_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define SIZESEL_SANITIZED 1
+#endif
+#endif
+#ifdef SIZESEL_SANITIZED
+#define SKIP_UNDER_SANITIZER()                                                    \
+  WARN("skipped: a sanitizer build cannot run under an address-space limit"); \
+  return
+#else
+#define SKIP_UNDER_SANITIZER() (void)0
+#endif
 
 // A tiny real-data scenario: 300 Fashion-MNIST training images, 100 test images, one epoch.
 std::string tiny_scenario(const std::string& constraints, const std::string& root = SIZESEL_FASHION_MNIST_DIR) {
@@ -231,12 +250,47 @@ TEST_CASE("an architecture too large to build is a scenario error naming the can
   text.replace(text.find(R"({"name": "mini")"), 15,
                R"({"name": "huge", "stages": [1, 1, 1], "width": 4096, "max_width": 65536}, {"name": "mini")");
   const auto scenario = dir.write("s.json", text);
+  SKIP_UNDER_SANITIZER();
   // 16384-channel 3x3 convolutions need about 10 GB; a 4 GB address-space limit makes that fail at once.
   const Run run = sizesel(dir, "recommend '" + scenario.string() + "' -q", "ulimit -v 4000000; ");
   CHECK(run.exit_code == 1);
   CHECK_THAT(run.err, Catch::Contains(scenario.string() + ": /candidates/1: cannot be built"));
   CHECK(run.err.find("frame #") == std::string::npos);
   CHECK(run.err.find('\n') == run.err.size() - 1);
+}
+
+TEST_CASE("a candidate that runs out of memory while training fails alone, in one line, and the rest decide",
+          "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  SKIP_UNDER_SANITIZER();
+  TempDir dir;
+  // One batch of all 6000 images: huge's first convolution output, 6000 x 1024 x 28 x 28
+  // floats, is 19 GB; its 75 MB of weights are built before any training without trouble.
+  // mini needs well under 2 GB, so an 8 GB address-space limit fails only huge's training.
+  const auto scenario = dir.write("s.json", R"({"name": "oom",
+  "dataset": {"format": "idx", "root": ")" SIZESEL_FASHION_MNIST_DIR R"(", "train_limit": 6000, "test_limit": 100},
+  "training": {"epochs": 1, "batch_size": 6000, "learning_rate": 0.05, "threads": 2},
+  "candidates": [{"name": "huge", "block": "basic", "stages": [1], "width": 1024, "max_width": 1024},
+                 {"name": "mini", "block": "basic", "stages": [1], "width": 4}],
+  "deployment": {"target_rate": 2000, "batch_size": 16},
+  "measurement": {"warmup_runs": 1, "latency_runs": 5, "throughput_runs": 2, "robustness_images": 20,
+                  "saliency_images": 4, "deletion_steps": 2, "corruptions": ["contrast"], "severities": [1]},
+  "weights": {"P": 1}})");
+  const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --format json", "ulimit -v 8000000; ");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);  // a recommendation was made: one failed candidate is not an error
+  const auto json = nlohmann::json::parse(run.out);
+  const auto& huge = json["candidates"][0];
+  CHECK(huge["trained"] == false);
+  const std::string failure = huge["failure"].get<std::string>();
+  CHECK_THAT(failure, Catch::StartsWith("out of memory: libtorch could not allocate"));
+  CHECK(failure.find('\n') == std::string::npos);
+  CHECK(json["candidates"][1]["trained"] == true);
+  CHECK(json["recommended"] == "mini");
+  CHECK(json["status"] == "recommended");
+  CHECK_THAT(run.err, Catch::Contains("[1/2 huge] failed: out of memory: libtorch could not allocate "));
+  CHECK(run.err.find("enforce fail") == std::string::npos);
+  CHECK(run.err.find("frame #") == std::string::npos);
 }
 
 TEST_CASE("deletion steps beyond the image's pixels stop the run before any training", "[cli]") {
@@ -650,6 +704,67 @@ TEST_CASE("a full disk or an unwritable folder gives a one-line error, and nothi
   CHECK(unwritable.exit_code == 1);
   CHECK_THAT(unwritable.err, Catch::Contains("/proc/sizesel-result.json: --output cannot be written"));
   CHECK(unwritable.err.find('\n') == unwritable.err.size() - 1);
+}
+
+TEST_CASE("a results cache folder no one can write stops recommend before the data is loaded, in one line",
+          "[cli][cache]") {
+  TempDir dir;
+  // The dataset is not there: reaching it would be a different error.
+  const auto scenario = dir.write("s.json", tiny_scenario("{}", (dir.path() / "nowhere").string()));
+  const std::string file = dir.write("a-file", "x").string();
+  for (const std::string& folder : {std::string("/proc/sizesel-cache"), file + "/cache"}) {
+    INFO(folder);
+    const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --cache-dir '" + folder + "'");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::StartsWith("sizesel: error: " + folder + ": the results cache folder cannot be written ("));
+    CHECK_THAT(run.err, Catch::EndsWith("or pass --no-cache\n"));
+    CHECK(run.err.find('\n') == run.err.size() - 1);  // nothing before it: no progress, no data loaded
+    CHECK(run.out.empty());
+  }
+  // SIZESEL_CACHE_DIR the same; --no-cache goes past it, to the missing dataset.
+  const auto err = dir.path() / "env.err";
+  const std::string command = "SIZESEL_CACHE_DIR=/proc/sizesel-cache '" SIZESEL_BINARY "' recommend '" +
+                              scenario.string() + "'";
+  const int status = std::system((command + " > /dev/null 2> '" + err.string() + "'").c_str());
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(read_file(err) == "sizesel: error: /proc/sizesel-cache: the results cache folder cannot be written (No such "
+                          "file or directory); give a writable one with --cache-dir or SIZESEL_CACHE_DIR, or pass "
+                          "--no-cache\n");
+  const int uncached = std::system((command + " --no-cache -q > /dev/null 2> '" + err.string() + "'").c_str());
+  CHECK(WEXITSTATUS(uncached) == 2);
+  CHECK_THAT(read_file(err), Catch::Contains(scenario.string() + ": /dataset: "));
+  // batch reports it for the scenario and goes on with the next file.
+  const Run batch = sizesel(dir, "batch '" + scenario.string() + "' '" + std::string(SIZESEL_SOURCE_DIR) +
+                                     "/configs/paper_case_study.json' --cache-dir /proc/sizesel-cache");
+  CHECK(batch.exit_code == 2);
+  CHECK_THAT(batch.err, Catch::Contains("/proc/sizesel-cache: the results cache folder cannot be written"));
+  CHECK_THAT(batch.out, Catch::Contains("2 files: 1 recommended, 0 infeasible, 1 failed; exit 2"));
+}
+
+TEST_CASE("an output file in a folder no one can write stops recommend and solve before any work, exit 1", "[cli]") {
+  TempDir dir;
+  const auto scenario = dir.write("s.json", tiny_scenario("{}", (dir.path() / "nowhere").string()));
+  const std::string table = std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json";
+  const std::string file = dir.write("a-file", "x").string();
+  std::vector<std::string> outputs = {"/proc/sizesel-result.json", file + "/result.json"};
+  fs::create_directory(dir.path() / "read-only");
+  fs::permissions(dir.path() / "read-only", fs::perms::owner_read | fs::perms::owner_exec);
+  if (::geteuid() == 0) {
+    WARN("skipped the mode-0555 folder: running as root, which writes into it all the same");
+  } else {
+    outputs.push_back((dir.path() / "read-only" / "result.json").string());
+  }
+  for (const auto& output : outputs) {
+    INFO(output);
+    for (const std::string& command : {"recommend '" + scenario.string() + "'", "solve '" + table + "'"}) {
+      const Run run = sizesel(dir, command + " -o '" + output + "'");
+      CHECK(run.exit_code == 1);
+      CHECK(run.err == "sizesel: error: " + output + ": --output cannot be written (is the folder there and writable?)\n");
+      CHECK(run.out.empty());
+    }
+  }
+  fs::permissions(dir.path() / "read-only", fs::perms::owner_all);
+  CHECK(fs::is_empty(dir.path() / "read-only"));  // not even the temporary file
 }
 
 TEST_CASE("two recommends sharing one cache at the same time both finish and leave only whole entries",

@@ -1,9 +1,13 @@
 // Tests of the results cache: exact round trips, keys that change with every input, damage detected.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "sizesel/app/result_cache.hpp"
+#include "sizesel/core/error.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sizesel;
@@ -85,4 +89,54 @@ TEST_CASE("a truncated, edited or misplaced cache entry is reported and never tr
 
 TEST_CASE("SHA-256 matches the standard test vector", "[app][cache]") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("check_writable creates the cache folder, leaves nothing in it, and names a folder no one can write",
+          "[app][cache]") {
+  TempDir dir;
+  const ResultCache fresh(dir.path() / "new" / "cache");
+  REQUIRE_NOTHROW(fresh.check_writable());
+  CHECK(std::filesystem::is_directory(dir.path() / "new" / "cache"));
+  CHECK(std::filesystem::is_empty(dir.path() / "new" / "cache"));
+
+  // Unwritable even for root, who ignores permission bits: under /proc, and under a regular file.
+  const std::string file = dir.write("a-file", "x").string();
+  for (const std::string& folder : {std::string("/proc/sizesel-cache"), file + "/cache"}) {
+    INFO(folder);
+    CHECK_THROWS_AS(ResultCache(folder).check_writable(), Error);
+    CHECK_THROWS_WITH(ResultCache(folder).check_writable(),
+                      Catch::StartsWith(folder + ": the results cache folder cannot be written (") &&
+                          Catch::EndsWith("; give a writable one with --cache-dir or SIZESEL_CACHE_DIR, or pass --no-cache"));
+  }
+}
+
+TEST_CASE("a read-only cache folder is an error naming it, also for clear, though root writes there all the same",
+          "[app][cache]") {
+  TempDir dir;
+  const ResultCache cache(dir.path() / "cache");
+  cache.store(inputs(3), result(), "s / r8 / seed 1");
+  const auto folder = dir.path() / "cache";
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                                           std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                                           std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  for (const auto& sub : std::filesystem::directory_iterator(folder)) {
+    std::filesystem::permissions(sub.path(), std::filesystem::perms::owner_write | std::filesystem::perms::group_write |
+                                                 std::filesystem::perms::others_write,
+                                 std::filesystem::perm_options::remove);
+  }
+  if (::geteuid() == 0) {
+    WARN("skipped: running as root, which writes into a folder of mode 0555 all the same");
+    return;
+  }
+  CHECK_THROWS_WITH(cache.check_writable(), Catch::StartsWith(folder.string() + ": the results cache folder cannot be "
+                                                                               "written (Permission denied)"));
+  CHECK(cache.find(inputs(3)).has_value());  // reading still works
+  CHECK_THROWS_WITH(cache.clear(), Catch::Contains("1 file of the results cache could not be removed (first " +
+                                                   folder.string()) &&
+                                       Catch::Contains("Permission denied); removed 0 entries"));
+  CHECK(cache.find(inputs(3)).has_value());
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
+  for (const auto& sub : std::filesystem::directory_iterator(folder)) {
+    std::filesystem::permissions(sub.path(), std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
+  }
 }

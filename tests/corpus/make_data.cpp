@@ -66,10 +66,11 @@ void idx_folder(const fs::path& folder, bool compress, std::map<std::string, Byt
   }
 }
 
-/// A CIFAR-10 binary folder of one record per file, with `broken` files replacing the good ones.
+/// A CIFAR-10 binary folder of two records per file (the loader requires the six files to hold
+/// as many records each), with `broken` files replacing the good ones.
 void cifar_folder(const fs::path& folder, std::map<std::string, Bytes> broken = {}) {
-  std::map<std::string, Bytes> files = {{"test_batch.bin", cifar_record(0)}};
-  for (int i = 1; i <= 5; ++i) files["data_batch_" + std::to_string(i) + ".bin"] = cifar_record(i);
+  std::map<std::string, Bytes> files = {{"test_batch.bin", cifar_record(0) + cifar_record(1)}};
+  for (int i = 1; i <= 5; ++i) files["data_batch_" + std::to_string(i) + ".bin"] = cifar_record(i) + cifar_record(i + 1);
   for (auto& [name, data] : broken) files[name] = data;
   for (const auto& [name, data] : files) write(folder / name, data);
 }
@@ -94,7 +95,8 @@ int main(int argc, char** argv) {
   const fs::path cut = root / "idx_broken_gzip" / "train-images-idx3-ubyte.gz";
   fs::resize_file(cut, fs::file_size(cut) / 2);
   cifar_folder(root / "cifar_bad_size", {{"data_batch_3.bin", cifar_record(3) + Bytes(5, '\0')}});
-  cifar_folder(root / "cifar_bad_label", {{"test_batch.bin", cifar_record(11)}});
+  cifar_folder(root / "cifar_bad_label", {{"test_batch.bin", cifar_record(11) + cifar_record(0)}});
+  cifar_folder(root / "cifar_cut_at_record", {{"data_batch_2.bin", cifar_record(2)}});
   cifar_folder(root / "cifar_missing");
   fs::remove(root / "cifar_missing" / "data_batch_5.bin");
   return 0;

@@ -84,6 +84,15 @@ Bytes concat(const std::vector<Bytes>& parts) {
   return all;
 }
 
+/// data_batch_1..5.bin of `records` records each (label 0), so that a test file of as many
+/// records passes the loader's check that all six hold the same number.
+void write_train_batches(const fs::path& folder, int64_t records) {
+  for (int batch = 1; batch <= 5; ++batch) {
+    write_file(folder / ("data_batch_" + std::to_string(batch) + ".bin"),
+               concat(std::vector<Bytes>(static_cast<std::size_t>(records), cifar_record(0))));
+  }
+}
+
 void put_be32(Bytes& bytes, uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) {
     bytes.push_back(static_cast<uint8_t>(value >> shift));
@@ -147,6 +156,7 @@ TEST_CASE("A CIFAR-10 record's planes land at images[n][channel][row][column]", 
   write_file(dir.path() / "test_batch.bin",
              concat({cifar_record(3),
                      cifar_record(7, {{0, 2, 5, 11}, {1, 31, 0, 22}, {2, 0, 31, 33}})}));
+  write_train_batches(dir.path(), 2);
 
   const auto split = load_cifar10_split(dir.path(), false);
 
@@ -170,6 +180,7 @@ TEST_CASE("The CIFAR-10 training split concatenates data_batch_1 to data_batch_5
     write_file(dir.path() / ("data_batch_" + std::to_string(batch) + ".bin"),
                concat({cifar_record(batch), cifar_record(static_cast<uint8_t>(batch + 4))}));
   }
+  write_file(dir.path() / "test_batch.bin", concat({cifar_record(0), cifar_record(0)}));
 
   const auto split = load_cifar10_split(dir.path(), true);
 
@@ -221,11 +232,49 @@ TEST_CASE("An empty CIFAR-10 file is a DataError", "[ml][data]") {
 TEST_CASE("A CIFAR-10 label above 9 is a DataError naming the record and the value", "[ml][data]") {
   TempDir dir;
   write_file(dir.path() / "test_batch.bin", concat({cifar_record(9), cifar_record(10)}));
+  write_train_batches(dir.path(), 2);
 
   const auto message = data_error([&] { (void)load_cifar10_split(dir.path(), false); });
   CHECK_THAT(message, Contains("test_batch.bin"));
   CHECK_THAT(message, Contains("record 1"));
   CHECK_THAT(message, Contains("label 10"));
+}
+
+TEST_CASE("A CIFAR-10 file cut at a record boundary is a DataError naming it and the count expected",
+          "[ml][data]") {
+  TempDir dir;
+  write_train_batches(dir.path(), 3);
+  write_file(dir.path() / "test_batch.bin", concat({cifar_record(1), cifar_record(2), cifar_record(3)}));
+  REQUIRE(load_cifar10_split(dir.path(), false).images.size(0) == 3);
+
+  SECTION("a training file, whichever split is read") {
+    write_file(dir.path() / "data_batch_3.bin", cifar_record(0));
+    const std::string expected = (dir.path() / "data_batch_3.bin").string() +
+                                 ": holds 1 record, data_batch_1.bin holds 3: truncated?";
+    // REQUIRE, not CHECK: torch's headers, included after Catch's, replace CHECK with glog's.
+    REQUIRE(data_error([&] { (void)load_cifar10_split(dir.path(), true); }) == expected);
+    REQUIRE(data_error([&] { (void)load_cifar10_split(dir.path(), false); }) == expected);
+  }
+  SECTION("the test file") {
+    write_file(dir.path() / "test_batch.bin", concat({cifar_record(1), cifar_record(2)}));
+    REQUIRE(data_error([&] { (void)load_cifar10_split(dir.path(), false); }) ==
+          (dir.path() / "test_batch.bin").string() + ": holds 2 records, data_batch_1.bin holds 3: truncated?");
+  }
+  SECTION("data_batch_1 itself: the count most files hold is the one expected") {
+    write_file(dir.path() / "data_batch_1.bin", cifar_record(0));
+    REQUIRE(data_error([&] { (void)load_cifar10_split(dir.path(), true); }) ==
+          (dir.path() / "data_batch_1.bin").string() + ": holds 1 record, data_batch_2.bin holds 3: truncated?");
+  }
+  SECTION("a file with more records than the others") {
+    write_file(dir.path() / "data_batch_5.bin", concat(std::vector<Bytes>(4, cifar_record(0))));
+    CHECK_THAT(data_error([&] { (void)load_cifar10_split(dir.path(), true); }),
+               Contains("data_batch_5.bin: holds 4 records, data_batch_1.bin holds 3: extra records?"));
+  }
+  SECTION("the test file missing when the training split is read") {
+    fs::remove(dir.path() / "test_batch.bin");
+    const auto message = data_error([&] { (void)load_cifar10_split(dir.path(), true); });
+    CHECK_THAT(message, Contains((dir.path() / "test_batch.bin").string() + ": not found"));
+  }
 }
 
 TEST_CASE("Plain IDX files load as [N,1,28,28] images with their labels", "[ml][data]") {

@@ -277,6 +277,13 @@ TEST_CASE("command-line settings are checked like the file's: contradictions, le
   TableOverrides weight;
   weight.weights = {{"C", 1}};
   CHECK(load_table(zero, weight).problem.weights.at("C") == 1);
+  // Weights given as overrides are checked like a file's, also when the CLI did not read them.
+  TableOverrides tiny;
+  tiny.weights = {{"P", 1e-300}};
+  CHECK_THAT(error_loading(json, json, tiny), Catch::Contains("--weight: P: the weight must be 0 or at least 1e-15"));
+  TableOverrides negative;
+  negative.weights = {{"C", -1}};
+  CHECK_THAT(error_loading(json, json, negative), Catch::Contains("--weight: C: a weight must lie in [0, 1e+06] (got -1)"));
   TableOverrides csv_reference;
   csv_reference.directions = {{"A", Direction::kMax}};
   csv_reference.weights = {{"A", 1}};

@@ -60,6 +60,11 @@ class ResultCache {
   /// nothing or a whole entry. Throws Error naming the file when it cannot be written.
   void store(const nlohmann::json& inputs, const CachedResult& result, const std::string& label) const;
 
+  /// Checks, before any training, that entries can be stored: the folder is created when it is
+  /// not there, and a file is created in it and removed. Throws Error naming the folder, why,
+  /// and what to do (another --cache-dir or SIZESEL_CACHE_DIR, or --no-cache) when that fails.
+  void check_writable() const;
+
   /// Where the training of this evaluation keeps its checkpoint between epochs (next to its
   /// entry, KEY.ckpt); its folder is created.
   [[nodiscard]] std::filesystem::path checkpoint_path(const nlohmann::json& inputs) const;
@@ -68,7 +73,8 @@ class ResultCache {
   [[nodiscard]] std::vector<CacheEntryInfo> list() const;
 
   /// Removes every entry (and leftover temporary file and checkpoint); returns how many entries
-  /// were removed.
+  /// were removed. Throws Error naming the folder, how many files could not be removed and the
+  /// first of them, with why (a read-only folder, say), after removing what it could.
   std::size_t clear() const;
 
  private:

@@ -18,6 +18,9 @@ inline constexpr std::size_t kMaxLpNameLength = 255;
 /// Most columns, and most rows, accepted (GLPK's limit).
 inline constexpr std::size_t kMaxLpDimension = 100'000'000;
 
+/// Most terms over all rows accepted (GLPK's limit on constraint coefficients).
+inline constexpr std::size_t kMaxLpNonZeros = 500'000'000;
+
 /// Magnitudes a non-zero coefficient or bound may have: GLPK's automatic scaling aborts the
 /// process on factors it cannot represent (it squares entries: seen from about 1e155, and on
 /// denormal values).
@@ -104,7 +107,7 @@ struct LinearProgram {
 [[nodiscard]] std::string lp_name(std::string name);
 
 /// Checks everything a solver would abort or misbehave on, before it sees the program:
-/// at least one column; at most kMaxLpDimension columns and rows; names at most
+/// at least one column; at most kMaxLpDimension columns and rows and kMaxLpNonZeros terms; names at most
 /// kMaxLpNameLength bytes without control characters; objective coefficients and row values
 /// finite, and every non-zero coefficient and finite bound within kMinLpMagnitude to
 /// kMaxLpMagnitude; no bound NaN, no lower bound +inf, no upper bound -inf, lower <= upper; integer

@@ -18,8 +18,11 @@ inline constexpr int64_t kCifar10RecordBytes = 1 + kCifar10Channels * kCifar10Si
 
 /// Reads the training split (data_batch_1.bin .. data_batch_5.bin, concatenated in that order)
 /// or the test split (test_batch.bin) from `root`: images uint8 [N, 3, 32, 32], labels int64 [N].
+/// All six files are checked, whichever split is read: the official ones hold 10,000 records
+/// each, so the six must hold the same number, which catches a file cut at a record boundary.
 /// Throws DataError naming the file when it is missing, unreadable, empty, not a whole number of
-/// 3073-byte records, or holds a label above 9.
+/// 3073-byte records, holds a label above 9, or holds another number of records than most of the
+/// six ("FILE: holds N records, data_batch_1.bin holds M: truncated?").
 [[nodiscard]] ImageSplit load_cifar10_split(const std::filesystem::path& root, bool train);
 
 /// The class names in label order: the non-blank lines of root/batches.meta.txt when that file

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include <c10/util/Exception.h>
 #include <torch/types.h>
 
 namespace sizesel {
@@ -18,6 +19,11 @@ int64_t configure_threads(int64_t threads);
 /// The torch device for "cpu" or "cuda". Throws TrainingError for "cuda" when this libtorch
 /// was built without CUDA or sees no GPU.
 [[nodiscard]] torch::Device select_device(const std::string& device);
+
+/// A libtorch error as one line for a report or an error message (libtorch's own text can
+/// span lines): "out of memory: libtorch could not allocate 1531.3 MiB (1605632064 bytes)" when
+/// an allocation failed (CPU or CUDA), else "libtorch: " and its message, lines joined by "; ".
+[[nodiscard]] std::string describe_torch_error(const c10::Error& error);
 
 /// libtorch's version, e.g. "1.13.1", and whether it was built with CUDA.
 [[nodiscard]] std::string torch_version();
