@@ -29,23 +29,6 @@ bool have_fashion_mnist() { return fs::exists(fs::path(SIZESEL_FASHION_MNIST_DIR
     return;                                                                                            \
   }
 
-// Ends the test case, visibly, when this build runs under a sanitizer: its shadow memory needs
-// far more address space than an address-space limit (ulimit -v) leaves.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SIZESEL_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#define SIZESEL_SANITIZED 1
-#endif
-#endif
-#ifdef SIZESEL_SANITIZED
-#define SKIP_UNDER_SANITIZER()                                                    \
-  WARN("skipped: a sanitizer build cannot run under an address-space limit"); \
-  return
-#else
-#define SKIP_UNDER_SANITIZER() (void)0
-#endif
-
 // A tiny real-data scenario: 300 Fashion-MNIST training images, 100 test images, one epoch.
 std::string tiny_scenario(const std::string& constraints, const std::string& root = SIZESEL_FASHION_MNIST_DIR) {
   return R"({
@@ -250,7 +233,6 @@ TEST_CASE("an architecture too large to build is a scenario error naming the can
   text.replace(text.find(R"({"name": "mini")"), 15,
                R"({"name": "huge", "stages": [1, 1, 1], "width": 4096, "max_width": 65536}, {"name": "mini")");
   const auto scenario = dir.write("s.json", text);
-  SKIP_UNDER_SANITIZER();
   // 16384-channel 3x3 convolutions need about 10 GB; a 4 GB address-space limit makes that fail at once.
   const Run run = sizesel(dir, "recommend '" + scenario.string() + "' -q", "ulimit -v 4000000; ");
   CHECK(run.exit_code == 1);
@@ -262,7 +244,7 @@ TEST_CASE("an architecture too large to build is a scenario error naming the can
 TEST_CASE("a candidate that runs out of memory while training fails alone, in one line, and the rest decide",
           "[cli][real]") {
   SKIP_WITHOUT_FASHION_MNIST();
-  SKIP_UNDER_SANITIZER();
+  SKIP_UNDER_ADDRESS_SPACE_LIMIT();
   TempDir dir;
   // One batch of all 6000 images: huge's first convolution output, 6000 x 1024 x 28 x 28
   // floats, is 19 GB; its 75 MB of weights are built before any training without trouble.

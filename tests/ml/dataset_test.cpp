@@ -1,4 +1,7 @@
 // Tests of the CIFAR-10 and IDX loaders and of class-balanced subsets, on tiny files and real data.
+// libtorch first (through dataset.hpp): its glog CHECK macro must be replaced by Catch2's, not the reverse.
+#include "sizesel/ml/dataset.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -15,7 +18,6 @@
 
 #include "sizesel/core/error.hpp"
 #include "sizesel/ml/cifar10_loader.hpp"
-#include "sizesel/ml/dataset.hpp"
 #include "sizesel/ml/idx_loader.hpp"
 
 namespace fs = std::filesystem;
