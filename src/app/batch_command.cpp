@@ -15,6 +15,7 @@
 #include "sizesel/app/recommend_command.hpp"
 #include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/error.hpp"
+#include "sizesel/core/input_file.hpp"
 #include "sizesel/report/text_format.hpp"
 
 namespace sizesel {
@@ -27,13 +28,12 @@ using Json = nlohmann::json;
 /// scenario, whose loader then reports what is wrong.
 bool is_table(const fs::path& file) {
   if (file.extension() == ".csv") return true;
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
   try {
-    const Json document = Json::parse(text.str());
+    const Json document = Json::parse(read_input_file(file, "JSON"));
     return document.is_object() && document.contains("options");
   } catch (const Json::exception&) {
+    return false;
+  } catch (const InputError&) {
     return false;
   }
 }
@@ -62,8 +62,12 @@ std::vector<fs::path> batch_files(const std::vector<fs::path>& paths) {
       }
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(path, ec)) {
+    } else if (fs::is_regular_file(path, ec)) {
       files.push_back(path);
+    } else if (fs::exists(path, ec)) {
+      // A pipe could be read only once, and batch reads each file more than once.
+      throw InputError(path.string() + ": not a regular file (a pipe or a device?); batch reads each file " +
+                       "more than once: give it a file, or use recommend or solve");
     } else {
       throw InputError(path.string() + ": no such file or folder");
     }

@@ -167,8 +167,12 @@ int main(int argc, char** argv) {
     return kExitInputError;
   }
   options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+  if (options.cache_dir && options.cache_dir->empty()) {
+    std::cerr << "sizesel: error: --cache-dir: needs a folder (got \"\")\n";
+    return kExitInputError;
+  }
 
-  try {
+  const auto run = [&]() {
     if (solve->parsed()) return run_solve_command(options);
     if (bench_train->parsed() || bench_sgemm->parsed()) {
       const OutputFormat chosen = bench_format == "json" ? OutputFormat::kJson : OutputFormat::kText;
@@ -179,6 +183,15 @@ int main(int argc, char** argv) {
     if (cache_list->parsed()) return run_cache_list(options);
     if (cache_clear->parsed()) return run_cache_clear(options);
     return run_recommend_command(options);
+  };
+  try {
+    const int code = run();
+    // A result printed to a full disk or a closed pipe is lost: that is a failure, not success.
+    if (!std::cout.flush()) {
+      std::cerr << "sizesel: error: standard output: write failed (disk full or closed?)\n";
+      return kExitRuntimeError;
+    }
+    return code;
   } catch (const Interrupted& error) {
     std::cerr << "sizesel: interrupted (" << error.what()
               << "); finished evaluations are in the cache and training resumes from its last epoch when you rerun "

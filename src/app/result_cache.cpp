@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "sizesel/core/error.hpp"
+#include "sizesel/core/input_file.hpp"
 #include "sizesel/report/metrics_json.hpp"
 
 namespace sizesel {
@@ -50,13 +51,11 @@ void write_all(int fd, const std::string& text, const fs::path& path) {
 }
 
 std::optional<Json> read_json(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
   try {
-    return Json::parse(text.str());
+    return Json::parse(read_input_file(path, "JSON"));  // size-limited: an entry is a few KiB
   } catch (const Json::exception&) {
+    return std::nullopt;
+  } catch (const InputError&) {
     return std::nullopt;
   }
 }

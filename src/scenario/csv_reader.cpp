@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sizesel/core/error.hpp"
+#include "sizesel/core/input_file.hpp"
 #include "sizesel/scenario/table_file.hpp"
 
 namespace sizesel {
@@ -48,14 +49,7 @@ class Parser {
 
 std::vector<std::vector<std::string>> read_csv_file(const std::filesystem::path& file) {
   const std::string name = file.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw InputError(name + ": is a directory, expected a CSV file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(name + ": cannot be opened (does it exist?)");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(name + ": read error");
-  std::string text = buffer.str();
+  std::string text = read_input_file(file, "CSV");
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError(name + ": file is empty");
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sizesel/core/error.hpp"
+#include "sizesel/core/input_file.hpp"
 
 namespace sizesel {
 namespace {
@@ -180,14 +181,7 @@ struct DuplicateKeys {
 
 nlohmann::ordered_json read_json_file(const std::filesystem::path& file) {
   const std::string name = file.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) fail_at(name, "", "is a directory, expected a JSON file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail_at(name, "", "cannot be opened (does it exist?)");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) fail_at(name, "", "read error");
-  const std::string text = buffer.str();
+  const std::string text = read_input_file(file, "JSON");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) fail_at(name, "", "file is empty");
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
     fail_at(name, line_column(text, nul), "malformed JSON: a NUL byte");

@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <map>
 #include <string>
 
@@ -200,4 +202,35 @@ TEST_CASE("writing with -o replaces a file atomically, writes through /dev/null 
   REQUIRE(sizesel(dir, "solve '" + kCaseStudy + "' -o '" + link.string() + "'").exit_code == 0);
   CHECK(fs::is_symlink(link));
   CHECK_THAT(read_file(target), Catch::Contains("Recommendation: s3"));
+}
+
+TEST_CASE("a lost stdout, an endless input, a pipe given to batch and an empty cache folder are one-line errors",
+          "[cli][solve]") {
+  TempDir dir;
+  const auto shell = [&](const std::string& command) {
+    const std::string err = (dir.path() / "err.txt").string();
+    const int status = std::system((command + " 2> '" + err + "'").c_str());
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(err));
+  };
+  const std::string binary = std::string("'") + SIZESEL_BINARY + "'";
+  // A result printed onto a full disk is lost: exit 2, not success.
+  for (const std::string& format : {std::string("text"), std::string("json")}) {
+    const auto [code, err] = shell(binary + " solve '" + kCaseStudy + "' --format " + format + " > /dev/full");
+    CHECK(code == 2);
+    CHECK(err == "sizesel: error: standard output: write failed (disk full or closed?)\n");
+  }
+  // An endless file stops at the input size limit instead of filling memory.
+  const Run endless = sizesel(dir, "solve /dev/zero");
+  CHECK(endless.exit_code == 1);
+  CHECK(endless.err == "sizesel: error: /dev/zero: larger than 64 MiB: not a JSON file sizesel reads\n");
+  // batch would read a pipe twice (and wait forever for a FIFO's second writer): refused up front.
+  const auto [piped, piped_err] = shell("bash -c \"" + binary + " batch <(cat '" + kCaseStudy + "') -q\"");
+  CHECK(piped == 1);
+  CHECK_THAT(piped_err, Catch::Contains("not a regular file (a pipe or a device?); batch reads each file more than once"));
+  const Run missing = sizesel(dir, "solve '" + (dir.path() / "absent.json").string() + "'");
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::EndsWith("absent.json: cannot be opened: No such file or directory\n"));
+  const Run empty = sizesel(dir, "recommend '" + kCaseStudy + "' --cache-dir ''");
+  CHECK(empty.exit_code == 1);
+  CHECK(empty.err == "sizesel: error: --cache-dir: needs a folder (got \"\")\n");
 }
