@@ -57,6 +57,11 @@ TrainingSpec read_training(ObjectReader& reader) {
   spec.threads = reader.integer("threads", 0, 1024, spec.threads);
   spec.device = reader.choice("device", {"cpu", "cuda"}, spec.device);
   spec.repeats = reader.integer("repeats", 1, 100, spec.repeats);
+  // Repeat r trains with seed + r: every one of them must stay in the documented range.
+  if (spec.seed > static_cast<uint64_t>(kIntMax) - static_cast<uint64_t>(spec.repeats - 1)) {
+    reader.fail("seed", fmt::format("with repeats {} the last seed would be {} + {}, above {} (got {})", spec.repeats,
+                                    spec.seed, spec.repeats - 1, kIntMax, spec.seed));
+  }
   if (const auto* recipe = reader.optional("full_recipe")) {
     ObjectReader full(*recipe, reader.file(), reader.pointer("full_recipe"), {"epochs", "train_images"});
     if (full.has("epochs")) spec.full_epochs = full.integer("epochs", 1, 1000000);
