@@ -23,9 +23,11 @@
 namespace sizesel {
 namespace {
 
-/// A checkpoint file: this line, the CRC-32 of the rest in hex and a newline, then libtorch's
-/// archive. libtorch loads an archive with a flipped byte in a tensor without complaint; the
-/// checksum makes any damage or truncation an error instead of silently wrong weights.
+/// A checkpoint file: this magic, the CRC-32 of the archive in hex, a space, the file name it
+/// was written as and a newline, then libtorch's archive. libtorch loads an archive with a
+/// flipped byte in a tensor without complaint: the checksum makes any damage or truncation an
+/// error instead of silently wrong weights. The name ties it to its evaluation, since the results
+/// cache names each checkpoint by the key of everything that determines the training.
 constexpr std::string_view kCheckpointMagic = "sizesel-checkpoint 1 ";
 
 uint32_t crc32_of(const std::string& bytes) {
@@ -46,14 +48,18 @@ std::string checked_archive(const std::filesystem::path& file) {
   if (!in) throw TrainingError(file.string() + ": checkpoint unreadable");
   const std::string bytes = content.str();
   const std::size_t newline = bytes.find('\n');
-  const std::size_t header = kCheckpointMagic.size() + 8;
-  if (bytes.compare(0, kCheckpointMagic.size(), kCheckpointMagic) != 0 || newline != header) {
+  const std::size_t crc_end = kCheckpointMagic.size() + 8;
+  if (bytes.compare(0, kCheckpointMagic.size(), kCheckpointMagic) != 0 || newline == std::string::npos ||
+      newline <= crc_end || bytes[crc_end] != ' ') {
     throw TrainingError(file.string() + ": not a sizesel checkpoint");
   }
-  std::string archive = bytes.substr(header + 1);
-  const std::string stored = bytes.substr(kCheckpointMagic.size(), 8);
-  if (stored != fmt::format("{:08x}", crc32_of(archive))) {
+  std::string archive = bytes.substr(newline + 1);
+  if (bytes.substr(kCheckpointMagic.size(), 8) != fmt::format("{:08x}", crc32_of(archive))) {
     throw TrainingError(file.string() + ": checkpoint fails its checksum (damaged or truncated)");
+  }
+  const std::string name = bytes.substr(crc_end + 1, newline - crc_end - 1);
+  if (name != file.filename().string()) {
+    throw TrainingError(file.string() + ": checkpoint written as " + name + ": it belongs to another training");
   }
   return archive;
 }
@@ -212,15 +218,21 @@ void TrainingSession::save(const std::filesystem::path& file) const {
   const std::filesystem::path temporary = file.string() + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temporary, std::ios::binary);
-    out << kCheckpointMagic << fmt::format("{:08x}", crc32_of(data)) << '\n' << data;
+    out << kCheckpointMagic << fmt::format("{:08x}", crc32_of(data)) << ' ' << file.filename().string() << '\n'
+        << data;
     out.flush();
     if (!out) {
       std::error_code ec;
       std::filesystem::remove(temporary, ec);
-      throw TrainingError(file.string() + ": cannot write the checkpoint");
+      throw TrainingError(file.string() + ": cannot write the checkpoint (disk full or folder not writable?)");
     }
   }
-  std::filesystem::rename(temporary, file);
+  std::error_code ec;
+  std::filesystem::rename(temporary, file, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    throw TrainingError(file.string() + ": cannot write the checkpoint: " + ec.message());
+  }
 }
 
 int64_t TrainingSession::resume(const std::filesystem::path& file) {

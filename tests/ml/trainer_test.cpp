@@ -259,7 +259,27 @@ TEST_CASE("a checkpoint saved after an epoch resumes in a fresh process state to
   std::filesystem::remove(file);
 }
 
-TEST_CASE("a checkpoint with one flipped byte, cut short or of another format is refused by its checksum", "[ml][train]") {
+TEST_CASE("a checkpoint that cannot be written is a TrainingError naming it, so only that candidate fails", "[ml][train]") {
+  const ImageSplit split = two_class_split(16);
+  TrainingSpec spec;
+  spec.epochs = 1;
+  spec.batch_size = 8;
+  // Folders no one can write, root included: /proc, and a "folder" that is a regular file.
+  const auto not_a_folder = std::filesystem::temp_directory_path() / ("sizesel-trainer-file-" + std::to_string(::getpid()));
+  std::ofstream(not_a_folder) << "x";
+  for (const std::string& file : {std::string("/proc/sizesel-test.ckpt"), (not_a_folder / "x.ckpt").string()}) {
+    ResNet model(tiny_spec(), 1, 2);
+    TrainingSession session(model, split, channel_stats(split.images), spec, torch::kCPU);
+    session.checkpoint_to(file);
+    REQUIRE_THROWS_MATCHES(session.run_to(1), TrainingError,
+                           Catch::Matchers::Predicate<TrainingError>([&](const TrainingError& e) {
+                             return std::string(e.what()).rfind(file + ": cannot write the checkpoint", 0) == 0;
+                           }));
+  }
+  std::filesystem::remove(not_a_folder);
+}
+
+TEST_CASE("a checkpoint with one flipped byte, cut short, of another format or renamed is refused", "[ml][train]") {
   Straight t;
   const auto file = std::filesystem::temp_directory_path() / ("sizesel-trainer-crc-" + std::to_string(::getpid()) + ".ckpt");
   {
@@ -290,5 +310,16 @@ TEST_CASE("a checkpoint with one flipped byte, cut short or of another format is
   refused(bytes.substr(0, bytes.size() - 100), "fails its checksum");
   refused(bytes.substr(bytes.find('\n') + 1), "not a sizesel checkpoint");  // libtorch's archive alone
   refused("", "not a sizesel checkpoint");
+
+  // Intact, but copied under another evaluation's name (the cache names checkpoints by key).
+  const auto copy = std::filesystem::temp_directory_path() / ("sizesel-trainer-other-" + std::to_string(::getpid()) + ".ckpt");
+  std::ofstream(copy, std::ios::binary) << bytes;
+  ResNet model(tiny_spec(), 1, 2);
+  TrainingSession session(model, t.split, t.stats, t.spec, torch::kCPU);
+  CHECK_THROWS_WITH(session.resume(copy), Catch::Contains("checkpoint written as " + file.filename().string() +
+                                                          ": it belongs to another training"));
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  CHECK(session.resume(file) == 1);
+  std::filesystem::remove(copy);
   std::filesystem::remove(file);
 }

@@ -49,7 +49,7 @@ void install_interrupt_handler();
 /// One training run that can be paused after any epoch and resumed: it owns the optimiser, the
 /// shuffling and augmentation generators and the step count, so that training to epoch a and
 /// then on to epoch b gives exactly the weights of training to b in one go. The learning-rate
-/// schedule always spans all spec.epochs. `model`, `train` and `stats` must outlive it.
+/// schedule always spans all spec.epochs. `model` and `train` must outlive it.
 class TrainingSession {
  public:
   TrainingSession(ResNet& model, const ImageSplit& train, const ChannelStats& stats, const TrainingSpec& spec,
@@ -82,7 +82,7 @@ class TrainingSession {
  private:
   ResNet& model_;
   const ImageSplit& train_;
-  const ChannelStats& stats_;
+  ChannelStats stats_;  // a copy: two small tensors, shared
   TrainingSpec spec_;
   torch::Device device_;
   EpochCallback on_epoch_;
