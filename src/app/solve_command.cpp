@@ -94,13 +94,7 @@ Outcome solve_outcome(const std::filesystem::path& file, const CliOptions& optio
   report.options_file = table.options_file.string();
   report.levels = table.levels;
   report.problem = table.problem;
-  try {
-    report.recommendation = decide(table.problem);
-  } catch (const InputError& error) {
-    throw InputError(table.file.string() + ": " + error.what());
-  } catch (const SolverError& error) {
-    throw SolverError(table.file.string() + ": " + error.what());
-  }
+  decide_table(report);
   Outcome outcome;
   outcome.json = table_json_report(report);
   std::ostringstream text;

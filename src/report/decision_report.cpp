@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sizesel/core/error.hpp"
 #include "sizesel/decision/glpk_solver.hpp"
 #include "sizesel/report/text_format.hpp"
 
@@ -481,6 +482,16 @@ Json decision_json(const DecisionProblem& problem, const Recommendation& recomme
   }
   json["stability"] = stability_json(problem, recommendation);
   return json;
+}
+
+void decide_table(TableReport& report) {
+  try {
+    report.recommendation = decide(report.problem);
+  } catch (const InputError& error) {
+    throw InputError(report.file + ": " + error.what());
+  } catch (const SolverError& error) {
+    throw SolverError(report.file + ": " + error.what());
+  }
 }
 
 void write_table_text_report(const TableReport& report, std::ostream& out) {

@@ -46,13 +46,7 @@ void solve_like_the_cli(const fs::path& file, const TableOverrides& overrides) {
   report.options_file = table.options_file.string();
   report.levels = table.levels;
   report.problem = table.problem;
-  try {
-    report.recommendation = decide(table.problem);
-  } catch (const InputError& error) {
-    throw InputError(table.file.string() + ": " + error.what());
-  } catch (const SolverError& error) {
-    throw SolverError(table.file.string() + ": " + error.what());
-  }
+  decide_table(report);
   const std::string json = table_json_report(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   std::ostringstream text;
   write_table_text_report(report, text);

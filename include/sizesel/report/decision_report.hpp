@@ -36,6 +36,10 @@ struct TableReport {
   Recommendation recommendation;
 };
 
+/// Decides report.problem into report.recommendation (decide()), as `sizesel solve` does; the
+/// InputError or SolverError it throws names report.file.
+void decide_table(TableReport& report);
+
 /// The text report of `sizesel solve`.
 void write_table_text_report(const TableReport& report, std::ostream& out);
 
