@@ -12,6 +12,7 @@
 #include "sizesel/app/batch_command.hpp"
 #include "sizesel/app/bench_command.hpp"
 #include "sizesel/app/cli_options.hpp"
+#include "sizesel/app/models_command.hpp"
 #include "sizesel/app/recommend_command.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/core/normalization.hpp"
@@ -87,10 +88,10 @@ int main(int argc, char** argv) {
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
                 "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
 
-  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache", "bench"};
+  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache", "bench", "models"};
   if (argc > 1 && argv[1][0] != '-' && std::find(subcommands.begin(), subcommands.end(), argv[1]) == subcommands.end()) {
     std::cerr << "sizesel: error: unknown subcommand \"" << argv[1]
-              << "\" (subcommands: recommend, solve, batch, cache, bench; see sizesel --help)\n";
+              << "\" (subcommands: recommend, solve, batch, cache, bench, models; see sizesel --help)\n";
     return kExitInputError;
   }
   std::vector<std::filesystem::path> batch_paths;
@@ -154,6 +155,15 @@ int main(int argc, char** argv) {
   bench_sgemm->add_option("--format", bench_format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  ModelsOptions models_options;
+  std::string models_format = "text";
+  auto* models = app.add_subcommand("models", "List the architecture presets with depth, parameters and MACs (no training)");
+  models->add_option("--dataset", models_options.dataset, "Input shape: cifar10 (3x32x32) or fashion-mnist (1x28x28)")
+      ->check(CLI::IsMember({"cifar10", "fashion-mnist"}))
+      ->capture_default_str();
+  models->add_option("--format", models_format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+  models->footer("Example: sizesel models --dataset fashion-mnist --format json");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -174,6 +184,10 @@ int main(int argc, char** argv) {
 
   const auto run = [&]() {
     if (solve->parsed()) return run_solve_command(options);
+    if (models->parsed()) {
+      models_options.format = models_format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+      return run_models_command(models_options);
+    }
     if (bench_train->parsed() || bench_sgemm->parsed()) {
       const OutputFormat chosen = bench_format == "json" ? OutputFormat::kJson : OutputFormat::kText;
       train_options.format = sgemm_options.format = chosen;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <filesystem>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -233,4 +234,40 @@ TEST_CASE("a lost stdout, an endless input, a pipe given to batch and an empty c
   const Run empty = sizesel(dir, "recommend '" + kCaseStudy + "' --cache-dir ''");
   CHECK(empty.exit_code == 1);
   CHECK(empty.err == "sizesel: error: --cache-dir: needs a folder (got \"\")\n");
+}
+
+TEST_CASE("models lists every preset built for the input shape, with He et al.'s parameter counts", "[cli]") {
+  TempDir dir;
+  const Run run = sizesel(dir, "models --format json");
+  REQUIRE(run.exit_code == 0);
+  const auto document = nlohmann::json::parse(run.out);
+  CHECK(document["input"] == nlohmann::json({{"channels", 3}, {"height", 32}, {"width", 32}, {"classes", 10}}));
+  std::map<std::string, nlohmann::json> models;
+  for (const auto& model : document["models"]) models[model["preset"]] = model;
+  REQUIRE(models.size() == 11);
+  // He et al. (2016), Table 6: 0.27M, 0.46M, 0.66M, 0.85M and 1.7M parameters for depths
+  // 20, 32, 44, 56 and 110 on CIFAR-10 (rounded as the paper rounds).
+  const std::map<std::string, double> paper = {
+      {"resnet20", 0.27}, {"resnet32", 0.46}, {"resnet44", 0.66}, {"resnet56", 0.85}, {"resnet110", 1.7}};
+  for (const auto& [preset, millions] : paper) {
+    INFO(preset);
+    const double params = models[preset]["params"].get<double>() / 1e6;
+    const double step = millions < 1 ? 0.01 : 0.1;
+    CHECK(std::abs(params - millions) <= step / 2);
+    CHECK(models[preset]["depth"] == std::stoi(preset.substr(6)));
+  }
+  // MACs grow with depth along the ladder; a 1 x 28 x 28 input needs fewer than 3 x 32 x 32.
+  CHECK(models["resnet8"]["macs"] < models["resnet20"]["macs"]);
+  CHECK(models["resnet20"]["macs"] < models["resnet110"]["macs"]);
+  const Run fashion = sizesel(dir, "models --dataset fashion-mnist --format json");
+  REQUIRE(fashion.exit_code == 0);
+  const auto small = nlohmann::json::parse(fashion.out);
+  CHECK(small["input"]["channels"] == 1);
+  CHECK(small["models"][2]["macs"] < models[small["models"][2]["preset"]]["macs"]);
+  const Run text = sizesel(dir, "models");
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("resnet20   basic  [3, 3, 3]"));
+  const Run bad = sizesel(dir, "models --dataset imagenet");
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find('\n') == bad.err.size() - 1);
 }
