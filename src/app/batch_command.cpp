@@ -17,6 +17,8 @@
 #include "sizesel/core/error.hpp"
 #include "sizesel/core/input_file.hpp"
 #include "sizesel/report/text_format.hpp"
+#include "sizesel/scenario/scenario.hpp"
+#include "sizesel/scenario/table_file.hpp"
 
 namespace sizesel {
 namespace {
@@ -74,6 +76,28 @@ std::vector<fs::path> batch_files(const std::vector<fs::path>& paths) {
   }
   if (files.empty()) throw InputError("batch: no JSON scenario or table found in the paths given");
   return files;
+}
+
+int run_validate_command(const std::vector<fs::path>& paths) {
+  bool all_valid = true;
+  for (const auto& file : batch_files(paths)) {
+    try {
+      if (is_table(file)) {
+        const TableFile table = load_table(file);
+        std::cout << fmt::format("ok {}: table \"{}\", {} options, {} criteria\n", file.string(), table.name,
+                                 table.problem.table.options.size(), table.problem.table.criteria.size());
+      } else {
+        const Scenario scenario = load_scenario(file);
+        std::cout << fmt::format("ok {}: scenario \"{}\", {} candidates, {} dataset at {}\n", file.string(),
+                                 scenario.name, scenario.candidates.size(), to_string(scenario.dataset.format),
+                                 scenario.dataset.root.string());
+      }
+    } catch (const Error& error) {
+      all_valid = false;
+      std::cerr << "sizesel: error: " << error.what() << '\n';
+    }
+  }
+  return all_valid ? kExitRecommended : kExitInputError;
 }
 
 int run_batch_command(const CliOptions& options, const std::vector<fs::path>& paths) {

@@ -88,10 +88,10 @@ int main(int argc, char** argv) {
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
                 "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
 
-  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache", "bench", "models"};
+  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache", "bench", "models", "validate"};
   if (argc > 1 && argv[1][0] != '-' && std::find(subcommands.begin(), subcommands.end(), argv[1]) == subcommands.end()) {
     std::cerr << "sizesel: error: unknown subcommand \"" << argv[1]
-              << "\" (subcommands: recommend, solve, batch, cache, bench, models; see sizesel --help)\n";
+              << "\" (subcommands: recommend, solve, batch, cache, bench, models, validate; see sizesel --help)\n";
     return kExitInputError;
   }
   std::vector<std::filesystem::path> batch_paths;
@@ -155,6 +155,12 @@ int main(int argc, char** argv) {
   bench_sgemm->add_option("--format", bench_format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  std::vector<std::filesystem::path> validate_paths;
+  auto* validate = app.add_subcommand("validate", "Check scenarios and tables without running them (no data, training or solving)");
+  validate->add_option("paths", validate_paths, "Scenario or table files, or folders of *.json")->required();
+  validate->footer("Exit codes: 0 every file is valid, 1 some file is not (each error on stderr, one line).\n"
+                   "Example: sizesel validate configs/ configs/ci/");
+
   ModelsOptions models_options;
   std::string models_format = "text";
   auto* models = app.add_subcommand("models", "List the architecture presets with depth, parameters and MACs (no training)");
@@ -184,6 +190,7 @@ int main(int argc, char** argv) {
 
   const auto run = [&]() {
     if (solve->parsed()) return run_solve_command(options);
+    if (validate->parsed()) return run_validate_command(validate_paths);
     if (models->parsed()) {
       models_options.format = models_format == "json" ? OutputFormat::kJson : OutputFormat::kText;
       return run_models_command(models_options);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -270,4 +271,27 @@ TEST_CASE("models lists every preset built for the input shape, with He et al.'s
   const Run bad = sizesel(dir, "models --dataset imagenet");
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find('\n') == bad.err.size() - 1);
+}
+
+TEST_CASE("validate accepts every file in configs and names each invalid one in one line, exit 1", "[cli]") {
+  TempDir dir;
+  const std::string configs = std::string(SIZESEL_SOURCE_DIR) + "/configs";
+  const Run good = sizesel(dir, "validate '" + configs + "' '" + configs + "/ci'");
+  INFO(good.err);
+  CHECK(good.exit_code == 0);
+  CHECK(good.err.empty());
+  CHECK_THAT(good.out, Catch::Contains("paper_case_study.json: table \"paper-case-study\", 5 options, 5 criteria"));
+  CHECK_THAT(good.out, Catch::Contains("quickstart.json: scenario \"quickstart\", 4 candidates, idx dataset at"));
+  std::size_t json_files = 0;
+  for (const auto& folder : {fs::path(configs), fs::path(configs) / "ci"}) {
+    for (const auto& entry : fs::directory_iterator(folder)) json_files += entry.path().extension() == ".json";
+  }
+  CHECK(static_cast<std::size_t>(std::count(good.out.begin(), good.out.end(), '\n')) == json_files);
+
+  const auto broken = dir.write("broken.json", R"({"name": "x", "options": [], "criteria": {}})");
+  const Run bad = sizesel(dir, "validate '" + broken.string() + "' '" + configs + "/quickstart.json'");
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Catch::StartsWith("sizesel: error: " + broken.string() + ": "));
+  CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+  CHECK_THAT(bad.out, Catch::StartsWith("ok " + configs + "/quickstart.json: scenario"));
 }

@@ -21,6 +21,12 @@ namespace sizesel {
 /// when any had an input error, else 3 (something infeasible).
 [[nodiscard]] int run_batch_command(const CliOptions& options, const std::vector<std::filesystem::path>& paths);
 
+/// `sizesel validate`: reads each file of batch_files(paths) as batch would (a scenario, or a
+/// table) with every check of its reader, without loading data, training or solving; prints
+/// `ok FILE: ...` per valid file on stdout and the one-line error of each invalid one on stderr.
+/// Returns 0 when every file is valid, else 1.
+[[nodiscard]] int run_validate_command(const std::vector<std::filesystem::path>& paths);
+
 /// `sizesel cache list`: every entry (created, key, label, accuracy, whether its checksum holds).
 [[nodiscard]] int run_cache_list(const CliOptions& options);
 
