@@ -4,14 +4,10 @@
 #include <cmath>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/decision/recommendation.hpp"
 #include "sizesel/report/decision_report.hpp"
-#include "sizesel/scenario/decision_reader.hpp"
-#include "sizesel/scenario/json_reader.hpp"
 #include "sizesel/scenario/table_file.hpp"
 
 namespace sizesel {
@@ -55,14 +51,8 @@ TableOverrides overrides_of(const CliOptions& options) {
   if (options.normalization) overrides.normalization = normalization_from_string(*options.normalization);
   for (const auto& text : options.weights) {
     const Assignment assignment = split("--weight", text);
-    const double weight = number("--weight", assignment);
-    if (weight < 0 || weight > kMaxWeight) {
-      throw InputError(fmt::format("--weight {}: a weight must lie in [0, {:g}]", text, kMaxWeight));
-    }
-    if (const std::string problem = magnitude_problem(weight); !problem.empty()) {
-      throw InputError("--weight " + text + ": the weight " + problem);
-    }
-    overrides.weights[assignment.name] = weight + 0.0;  // + 0.0: no -0
+    // Its range is checked by load_table, as for every caller of it.
+    overrides.weights[assignment.name] = number("--weight", assignment);
   }
   add_limits(options.minimums, "--min", BoundKind::kMin, ConstraintScope::kMixture, overrides);
   add_limits(options.maximums, "--max", BoundKind::kMax, ConstraintScope::kMixture, overrides);
