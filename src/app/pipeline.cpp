@@ -335,7 +335,8 @@ class Evaluations {
     for (const double rung : spec.rungs) {
       if (racing.empty()) break;
       // A rung that rounds to the last step would stop candidates fully trained: no ranking there.
-      if (training(jobs_of(racing.front()).front()).steps_for(rung) >= training(jobs_of(racing.front()).front()).total_steps()) break;
+      const CandidateTraining& first = training(jobs_of(racing.front()).front());
+      if (first.steps_for(rung) >= first.total_steps()) break;
       const auto places = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(spec.keep * static_cast<double>(field) - 1e-9)));
       if (places >= field) continue;  // everyone goes on
       std::vector<std::size_t> trained;
