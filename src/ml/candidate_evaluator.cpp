@@ -71,34 +71,43 @@ void measure_robustness(ResNet& model, const Dataset& dataset, const ChannelStat
   m.generalization_gap = m.train_accuracy - m.accuracy;
 }
 
-/// A fresh temporary file name for a checkpoint.
-std::filesystem::path checkpoint_path() {
-  static std::atomic<int64_t> counter{0};
-  return std::filesystem::temp_directory_path() / fmt::format("sizesel-checkpoint-{}-{}.pt", ::getpid(), counter++);
-}
+/// `model` saved with torch::save to a fresh file in the system's temporary folder, removed
+/// again when this goes (also when reloading it throws).
+class SavedModel {
+ public:
+  explicit SavedModel(ResNet& model) {
+    static std::atomic<int64_t> counter{0};
+    file_ = std::filesystem::temp_directory_path() / fmt::format("sizesel-checkpoint-{}-{}.pt", ::getpid(), counter++);
+    torch::save(model, file_.string());
+  }
+  ~SavedModel() {
+    std::error_code ec;
+    std::filesystem::remove(file_, ec);
+  }
+  SavedModel(const SavedModel&) = delete;
+  SavedModel& operator=(const SavedModel&) = delete;
+  const std::filesystem::path& file() const { return file_; }
+  double size_mib() const { return static_cast<double>(std::filesystem::file_size(file_)) / kMiB; }
+
+ private:
+  std::filesystem::path file_;
+};
 
 /// Size in MiB of the file torch::save writes for `model` (it depends on the architecture, not
 /// on the weights' values).
-double checkpoint_size_mib(ResNet& model) {
-  const std::filesystem::path file = checkpoint_path();
-  torch::save(model, file.string());
-  const double size = static_cast<double>(std::filesystem::file_size(file)) / kMiB;
-  std::error_code ec;
-  std::filesystem::remove(file, ec);
-  return size;
-}
+double checkpoint_size_mib(ResNet& model) { return SavedModel(model).size_mib(); }
 
 /// Saves the model, reloads it into a fresh one and requires identical predictions; returns
 /// the file's size in MiB.
 double checkpoint_round_trip(ResNet& model, const CandidateSpec& spec, const Dataset& dataset,
                              const ChannelStats& stats, torch::Device device) {
-  const std::filesystem::path file = checkpoint_path();
-  torch::save(model, file.string());
-  const double size = static_cast<double>(std::filesystem::file_size(file)) / kMiB;
   ResNet reloaded(spec, dataset.channels, dataset.num_classes);
-  torch::load(reloaded, file.string());
-  std::error_code ec;
-  std::filesystem::remove(file, ec);
+  double size = 0;
+  {
+    const SavedModel saved(model);
+    size = saved.size_mib();
+    torch::load(reloaded, saved.file().string());
+  }
   reloaded->to(device);
   const int64_t n = std::min<int64_t>(dataset.test.images.size(0), kEvalBatch);
   const ImageSplit sample{dataset.test.images.narrow(0, 0, n), dataset.test.labels.narrow(0, 0, n)};
