@@ -82,7 +82,7 @@ bool valid_utf8(const std::string& text) {
 }
 
 /// Line:column of the first place where arrays and objects nest deeper than kMaxJsonDepth
-/// (brackets inside strings ignored), or "".
+/// (brackets inside strings and comments ignored), or "".
 std::string too_deep(const std::string& text) {
   int depth = 0;
   bool in_string = false;
@@ -93,8 +93,15 @@ std::string too_deep(const std::string& text) {
       else if (c == '"') in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '/' && i + 1 < text.size() && (text[i + 1] == '/' || text[i + 1] == '*')) {
+      // A comment: its brackets do not nest. One left open is the parser's to report.
+      const bool line = text[i + 1] == '/';
+      const std::size_t end = line ? text.find('\n', i + 2) : text.find("*/", i + 2);
+      if (end == std::string::npos) break;
+      i = line ? end : end + 1;
+    } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) return line_column(text, i);
     } else if (c == ']' || c == '}') {
       --depth;
@@ -196,7 +203,7 @@ nlohmann::ordered_json read_json_file(const std::filesystem::path& file) {
         [&duplicates](int depth, nlohmann::ordered_json::parse_event_t event, nlohmann::ordered_json& parsed) {
           return duplicates.see(depth, event, parsed);
         },
-        true, /*ignore_comments=*/false);
+        true, /*ignore_comments=*/true);
     if (duplicates.found) {
       fail_at(name, duplicates.pointer, "duplicate key \"" + duplicates.key + "\" (JSON keeps only one; remove the other)");
     }

@@ -11,8 +11,9 @@
 
 namespace sizesel {
 
-/// Parses the whole file as JSON. Throws InputError "FILE: LINE:COL: ..." on malformed JSON,
-/// and "FILE: ..." when it cannot be read, is a directory or is empty.
+/// Parses the whole file as JSON, with `//` and `/* */` comments allowed (ignored). Throws
+/// InputError "FILE: LINE:COL: ..." on malformed JSON, and "FILE: ..." when it cannot be read,
+/// is a directory or is empty.
 [[nodiscard]] nlohmann::ordered_json read_json_file(const std::filesystem::path& file);
 
 /// Reads one JSON object field by field. Each getter checks the type and range and throws
