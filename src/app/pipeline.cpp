@@ -18,6 +18,7 @@
 #include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/criteria.hpp"
 #include "sizesel/core/error.hpp"
+#include "sizesel/core/input_file.hpp"
 #include "sizesel/decision/glpk_solver.hpp"
 #include "sizesel/decision/recommendation.hpp"
 #include "sizesel/decision/selection.hpp"
@@ -622,6 +623,10 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
   info.device_speedup = scenario.deployment.device_speedup;
   info.device_name = scenario.deployment.device_name;
   info.repeats = scenario.training.repeats;
+  if (!scenario.file.empty()) info.scenario_sha256 = sha256_hex(read_input_file(scenario.file, "scenario"));
+  for (int64_t r = 0; r < scenario.training.repeats; ++r) {
+    info.seeds.push_back(scenario.training.seed + static_cast<uint64_t>(r));
+  }
   info.confidence = scenario.confidence;
   if (const char* policy = std::getenv("OMP_WAIT_POLICY"); policy != nullptr) info.omp_wait_policy = policy;
   if (scenario.early_stopping) {  // also when everything comes from the cache and nothing races

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "sizesel/app/output_file.hpp"
+#include "sizesel/app/result_cache.hpp"
+#include "sizesel/core/input_file.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/decision/recommendation.hpp"
 #include "sizesel/report/decision_report.hpp"
@@ -83,6 +85,8 @@ Outcome solve_outcome(const std::filesystem::path& file, const CliOptions& optio
   report.file = table.file.string();
   report.options_file = table.options_file.string();
   report.levels = table.levels;
+  report.sizesel_version = SIZESEL_VERSION;
+  report.table_sha256 = sha256_hex(read_input_file(table.file, "table"));
   report.problem = table.problem;
   decide_table(report);
   Outcome outcome;

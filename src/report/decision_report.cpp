@@ -517,6 +517,9 @@ Json table_json_report(const TableReport& report) {
                    {"levels", report.levels}};
   const Json decision = decision_json(report.problem, report.recommendation);
   for (const auto& [key, value] : decision.items()) json[key] = value;
+  json["run"] = {{"sizesel_version", report.sizesel_version},
+                 {"glpk_version", glpk_version()},
+                 {"table_sha256", report.table_sha256}};
   json["solver"] = {{"name", "GLPK"}, {"version", glpk_version()}, {"status", report.recommendation.selection.solver_status}};
   return json;
 }

@@ -75,6 +75,8 @@ nlohmann::json json_report(const RunReport& report) {
                  {"glpk_version", info.glpk_version},
                  {"device", info.device},
                  {"threads", info.threads},
+                 {"seeds", info.seeds},
+                 {"scenario_sha256", info.scenario_sha256.empty() ? nlohmann::json() : nlohmann::json(info.scenario_sha256)},
                  {"omp_wait_policy", info.omp_wait_policy.empty() ? nlohmann::json() : nlohmann::json(info.omp_wait_policy)},
                  {"dataset", {{"format", info.dataset_format},
                               {"root", info.dataset_root},

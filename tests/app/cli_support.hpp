@@ -79,4 +79,12 @@ inline Run sizesel(const TempDir& dir, const std::string& args, const std::strin
   return run;
 }
 
+// The SHA-256 of `file` as sha256sum prints it: a check independent of sizesel's own hashing.
+inline std::string sha256sum(const TempDir& dir, const fs::path& file) {
+  const fs::path out = dir.path() / "sha256sum.txt";
+  const std::string command = "sha256sum '" + file.string() + "' > '" + out.string() + "'";
+  if (std::system(command.c_str()) != 0) return "sha256sum failed";
+  return read_file(out).substr(0, 64);
+}
+
 }  // namespace cli_support

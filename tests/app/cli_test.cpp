@@ -109,6 +109,8 @@ TEST_CASE("recommend trains real candidates on Fashion-MNIST and prints a comple
   CHECK(json["run"]["dataset"]["train_images"] == 300);
   CHECK(json["run"]["dataset"]["test_images"] == 100);
   CHECK(json["run"]["omp_wait_policy"] == "PASSIVE");  // restarted for honest timings before training
+  CHECK(json["run"]["scenario_sha256"] == cli_support::sha256sum(dir, scenario));
+  CHECK(json["run"]["seeds"] == nlohmann::json::array({json["candidates"][0]["runs"][0]["seed"]}));
   CHECK_THAT(run.err, Catch::Contains("[1/2 r8] epoch 1/1"));
   // A policy the user chose is kept.
   const Run active = sizesel(dir, "recommend '" + scenario.string() + "' --format json --no-cache -q", "OMP_WAIT_POLICY=ACTIVE ");

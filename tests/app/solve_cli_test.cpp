@@ -106,6 +106,10 @@ TEST_CASE("solve's JSON has recommend's top-level keys plus the mixture and the 
   CHECK(json["stability"]["weights"].size() == 5);
   CHECK(json["stability"]["smallest_flip"]["criterion"] == "M");
   CHECK(json["solver"]["name"] == "GLPK");
+  // Provenance: which sizesel and GLPK decided which bytes.
+  CHECK(json["run"]["sizesel_version"] == SIZESEL_VERSION);
+  CHECK(json["run"]["glpk_version"] == json["solver"]["version"]);
+  CHECK(json["run"]["table_sha256"] == cli_support::sha256sum(dir, kCaseStudy));
 }
 
 TEST_CASE("single mode's weight stability of the case study: a 6.7% rise of M's weight hands it to s2", "[cli][solve]") {

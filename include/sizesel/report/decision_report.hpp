@@ -32,6 +32,8 @@ struct TableReport {
   std::string file;
   std::string options_file;
   std::map<std::string, double> levels;
+  std::string sizesel_version;  ///< provenance of the JSON report
+  std::string table_sha256;     ///< SHA-256 of the table file's bytes, hex
   DecisionProblem problem;
   Recommendation recommendation;
 };

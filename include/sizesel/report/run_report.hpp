@@ -48,6 +48,8 @@ struct RunInfo {
   std::string glpk_version;
   std::string device;
   int64_t threads = 0;
+  std::string scenario_sha256;       ///< SHA-256 of the scenario file's bytes, hex ("" without a file)
+  std::vector<uint64_t> seeds;       ///< the training seeds, one per repeat
   std::string dataset_format;
   std::string dataset_root;
   int64_t train_images = 0;
