@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sizesel/app/progress.hpp"
 #include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/criteria.hpp"
 #include "sizesel/core/error.hpp"
@@ -253,17 +254,24 @@ std::string constrained_metric(const Scenario& scenario, const std::string& name
 /// The (candidate, seed) evaluations a run must train, trained in full or raced.
 class Evaluations {
  public:
+  /// `macs`: each candidate's MACs per image (forward), for the estimate of the time left.
   Evaluations(const Scenario& scenario, const Dataset& dataset, const EvaluationPlan& plan, const Json& context,
-              ResultCache* cache, std::ostream* log, RunReport& report, const std::vector<Pending>& pending)
+              ResultCache* cache, ProgressLog& progress, RunReport& report, const std::vector<Pending>& pending,
+              const std::vector<double>& macs)
       : scenario_(scenario),
         dataset_(dataset),
         plan_(plan),
         context_(context),
         cache_(cache),
-        log_(log),
+        progress_(progress),
         report_(report),
         pending_(pending),
-        trainings_(pending.size()) {}
+        trainings_(pending.size()) {
+    for (const Pending& job : pending_) {
+      (void)estimate_.add(macs.at(job.candidate), static_cast<double>(dataset.train.images.size(0)),
+                          scenario.training.epochs);
+    }
+  }
 
   /// Trains pending evaluation k to the end (or on from where a rung left it), measures it and
   /// stores it in the cache. A failure marks its candidate failed.
@@ -273,8 +281,13 @@ class Evaluations {
     if (!result.failure.empty() || !result.stopped.empty()) return;
     CandidateRun& run = result.runs[job.run];
     guarded(k, [&] {
+      training(k).train_to(1.0);
+      progress_.phase(tag(k) + " measuring: test accuracy, serving cost, robustness, saliency, checkpoint",
+                      progress_.timing(estimate_));
+      const auto measuring = std::chrono::steady_clock::now();
       run.metrics = training(k).finish().metrics;
       trainings_[k].reset();
+      estimate_.measured(k, std::chrono::duration<double>(std::chrono::steady_clock::now() - measuring).count());
       // A model that diverged without a non-finite loss (huge logits, say) can still measure NaN.
       for (const auto& metric : metric_infos()) {
         const double value = metric_value(run.metrics, metric.name);
@@ -290,12 +303,11 @@ class Evaluations {
         std::error_code ec;
         std::filesystem::remove(cache_->checkpoint_path(job.inputs), ec);  // the entry supersedes it
       }
-      if (log_ != nullptr) {
-        fmt::print(*log_, "{} test accuracy {:.4f}, corruptions {:.4f}, FGSM 2/255 {:.4f}, latency p50 {:.3f} ms, "
-                          "{:.0f} images/s\n",
-                   tag(k), run.metrics.accuracy, run.metrics.mean_corruption_accuracy, run.metrics.fgsm_accuracy_2,
-                   run.metrics.latency_ms_p50, run.metrics.throughput);
-      }
+      progress_.line(fmt::format("{} test accuracy {:.4f}, corruptions {:.4f}, FGSM 2/255 {:.4f}, latency p50 {:.3f} "
+                                 "ms, {:.0f} images/s{}",
+                                 tag(k), run.metrics.accuracy, run.metrics.mean_corruption_accuracy,
+                                 run.metrics.fgsm_accuracy_2, run.metrics.latency_ms_p50, run.metrics.throughput,
+                                 progress_.timing(estimate_)));
     });
   }
 
@@ -397,23 +409,35 @@ class Evaluations {
     if (!trainings_[k]) {
       const Pending& job = pending_[k];
       const CandidateResult& result = report_.candidates[job.candidate];
-      std::ostream* log = log_;
-      EpochCallback on_epoch = [log, label = tag(k)](const EpochReport& epoch) {
-        if (log == nullptr) return;
-        fmt::print(*log, "{} epoch {}/{}: loss {:.4f}, train acc {:.3f}, {:.0f} images/s, {:.1f} s\n", label,
-                   epoch.epoch, epoch.epochs, epoch.mean_loss, epoch.train_accuracy, epoch.images_per_s, epoch.seconds);
-        log->flush();
+      // Called only while trainings_[k] trains, so after it is set.
+      EpochCallback on_epoch = [this, k](const EpochReport& epoch) {
+        estimate_.trained(k, trainings_[k]->fraction_done(), trainings_[k]->train_seconds());
+        progress_.line(fmt::format("{} epoch {}/{}: loss {:.4f}, train acc {:.3f}, {:.0f} images/s, {:.1f} s{}", tag(k),
+                                   epoch.epoch, epoch.epochs, epoch.mean_loss, epoch.train_accuracy,
+                                   epoch.images_per_s, epoch.seconds, progress_.timing(estimate_)));
       };
       const std::filesystem::path checkpoint = cache_ != nullptr ? cache_->checkpoint_path(job.inputs) : "";
       trainings_[k] = std::make_unique<CandidateTraining>(result.spec, dataset_, plan_, result.runs[job.run].seed,
                                                           std::move(on_epoch), checkpoint);
-      if (!trainings_[k]->ignored_checkpoint().empty() && log_ != nullptr) {
-        fmt::print(*log_, "{} ignored its checkpoint, training from the start: {}\n", tag(k),
-                   trainings_[k]->ignored_checkpoint());
+      CandidateTraining& training = *trainings_[k];
+      estimate_.started(k, training.fraction_done(), training.train_seconds());
+      if (progress_.live_enabled()) {
+        training.on_step([this, k](const StepReport& step) {
+          estimate_.trained(k, trainings_[k]->fraction_done(), trainings_[k]->train_seconds());
+          progress_.live(fmt::format("{} epoch {}/{} {:.0f}%: loss {:.4f}, train acc {:.3f}, {:.0f} images/s", tag(k),
+                                     step.epoch, step.epochs,
+                                     100.0 * static_cast<double>(step.batch) / static_cast<double>(step.batches),
+                                     step.mean_loss, step.train_accuracy, step.images_per_s),
+                         progress_.timing(estimate_));
+        });
       }
-      if (trainings_[k]->resumed_epochs() > 0 && log_ != nullptr) {
-        fmt::print(*log_, "{} resumed from its checkpoint after epoch {} ({})\n", tag(k),
-                   trainings_[k]->resumed_epochs(), checkpoint.string());
+      if (!training.ignored_checkpoint().empty()) {
+        progress_.line(fmt::format("{} ignored its checkpoint, training from the start: {}", tag(k),
+                                   training.ignored_checkpoint()));
+      }
+      if (training.resumed_epochs() > 0) {
+        progress_.line(fmt::format("{} resumed from its checkpoint after epoch {} ({})", tag(k),
+                                   training.resumed_epochs(), checkpoint.string()));
       }
     }
     return *trainings_[k];
@@ -434,7 +458,8 @@ class Evaluations {
       result.failure = "out of memory: a memory allocation failed (std::bad_alloc)";
     }
     trainings_[k].reset();
-    if (log_ != nullptr) fmt::print(*log_, "{} failed: {}\n", tag(k), result.failure);
+    estimate_.dropped(k);
+    progress_.line(fmt::format("{} failed: {}", tag(k), result.failure));
     return false;
   }
 
@@ -561,13 +586,13 @@ class Evaluations {
       stopped_seconds_[k] = trainings_[k] ? trainings_[k]->train_seconds() : 0.0;
       if (trainings_[k]) result.stopped_after = std::max(result.stopped_after, trainings_[k]->fraction_done());
       trainings_[k].reset();
+      estimate_.dropped(k);
     }
-    if (log_ != nullptr) {
-      fmt::print(*log_, "[{}/{} {}] stopped {}: {}\n", c + 1, report_.candidates.size(), result.spec.name,
-                 result.stopped_after == 0 ? std::string("before training")
-                                           : fmt::format("after {:.0f}% of its training", 100 * result.stopped_after),
-                 reason);
-    }
+    progress_.line(fmt::format("[{}/{} {}] stopped {}: {}", c + 1, report_.candidates.size(), result.spec.name,
+                               result.stopped_after == 0
+                                   ? std::string("before training")
+                                   : fmt::format("after {:.0f}% of its training", 100 * result.stopped_after),
+                               reason));
   }
 
   /// Training seconds a candidate stopped before training would have taken: none are measured,
@@ -588,7 +613,8 @@ class Evaluations {
   const EvaluationPlan& plan_;
   const Json& context_;
   ResultCache* cache_;
-  std::ostream* log_;
+  ProgressLog& progress_;
+  RunEstimate estimate_;  ///< per pending evaluation, in order
   RunReport& report_;
   const std::vector<Pending>& pending_;
   std::vector<std::unique_ptr<CandidateTraining>> trainings_;  ///< per pending evaluation, while it trains
@@ -597,7 +623,7 @@ class Evaluations {
 
 RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  std::ostream* log = options.log;
+  ProgressLog progress(options.log, options.live);
   install_memory_tracker();
   EvaluationPlan plan;
   plan.training = scenario.training;
@@ -655,7 +681,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       Json inputs = evaluation_inputs(scenario, result.spec, run.seed, info.threads);
       std::string problem;
       const auto cached = cache ? cache->find(inputs, &problem) : std::nullopt;
-      if (!problem.empty() && log != nullptr) fmt::print(*log, "sizesel: warning: {}\n", problem);
+      if (!problem.empty()) progress.line("sizesel: warning: " + problem);
       if (cached) {
         run.cached = true;
         run.measured = true;
@@ -671,16 +697,14 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
     }
     report.candidates.push_back(std::move(result));
   }
-  if (log != nullptr) {
-    fmt::print(*log, "sizesel: {}: {} candidates x {} seed(s), {}, threads: {}; {}\n", scenario.name, count,
-               scenario.training.repeats, info.device, info.threads,
-               cache ? fmt::format("{} from the cache, {} to train", info.cache_hits, info.cache_misses)
-                     : std::string("cache off"));
-    if (info.threads > available_cores()) {
-      fmt::print(*log, "sizesel: warning: {} threads on {} available cores: the threads compete, and every timing "
-                       "(latency, throughput, training time) comes out worse than the machine can do\n",
-                 info.threads, available_cores());
-    }
+  progress.line(fmt::format("sizesel: {}: {} candidates x {} seed(s), {}, threads: {}; {}", scenario.name, count,
+                            scenario.training.repeats, info.device, info.threads,
+                            cache ? fmt::format("{} from the cache, {} to train", info.cache_hits, info.cache_misses)
+                                  : std::string("cache off")));
+  if (info.threads > available_cores()) {
+    progress.line(fmt::format("sizesel: warning: {} threads on {} available cores: the threads compete, and every "
+                              "timing (latency, throughput, training time) comes out worse than the machine can do",
+                              info.threads, available_cores()));
   }
 
   int64_t classes = info.num_classes;
@@ -696,10 +720,8 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
     install_interrupt_handler();
     set_dataset_info(info, context);
     classes = dataset.num_classes;
-    if (log != nullptr) {
-      fmt::print(*log, "sizesel: {} training / {} test images, {} classes\n", info.train_images, info.test_images,
-                 classes);
-    }
+    progress.line(fmt::format("sizesel: {} training / {} test images, {} classes", info.train_images,
+                              info.test_images, classes));
     const int64_t positions = dataset.height * dataset.width;
     if (scenario.measurement.deletion_steps > positions) {
       throw InputError(located_message(scenario.file.string(), "/measurement/deletion_steps",
@@ -708,10 +730,12 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
     }
     // Every architecture is built once before any training, so that an impossible one stops
     // the run at once as a scenario error rather than after hours of training.
+    std::vector<double> macs(count);
     for (std::size_t i = 0; i < count; ++i) {
       const std::string where = "/candidates/" + std::to_string(i);
       try {
-        (void)ResNet(scenario.candidates[i], dataset.channels, dataset.num_classes);
+        const ResNet model(scenario.candidates[i], dataset.channels, dataset.num_classes);
+        macs[i] = static_cast<double>(count_macs(model, dataset.height, dataset.width));
       } catch (const InputError& error) {
         throw InputError(located_message(scenario.file.string(), where, error.what()));
       } catch (const c10::Error& error) {
@@ -721,7 +745,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       }
     }
 
-    Evaluations evaluations{scenario, dataset, plan, context, cache ? &*cache : nullptr, log, report, pending};
+    Evaluations evaluations{scenario, dataset, plan, context, cache ? &*cache : nullptr, progress, report, pending, macs};
     if (scenario.early_stopping) {
       evaluations.race(*scenario.early_stopping);
     } else {
@@ -732,9 +756,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
   for (auto& result : report.candidates) {
     if (!result.failure.empty() || !result.stopped.empty()) continue;
     summarise(result, scenario, classes);
-    if (log != nullptr) {
-      for (const auto& warning : result.warnings) fmt::print(*log, "[{}] warning: {}\n", result.spec.name, warning);
-    }
+    for (const auto& warning : result.warnings) progress.line(fmt::format("[{}] warning: {}", result.spec.name, warning));
   }
   report.problem = decision_problem(scenario, report.candidates);
   if (!report.problem.table.options.empty()) {

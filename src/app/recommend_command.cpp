@@ -1,5 +1,8 @@
 #include "sizesel/app/recommend_command.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +14,12 @@
 
 namespace sizesel {
 namespace {
+
+/// Whether stderr can take a line rewritten in place: a terminal, and not TERM=dumb.
+bool stderr_is_terminal() {
+  const char* term = std::getenv("TERM");
+  return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
+}
 
 std::string rendered(const Outcome& outcome, OutputFormat format) {
   if (format == OutputFormat::kJson) {
@@ -30,6 +39,7 @@ Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& o
 
   PipelineOptions pipeline;
   pipeline.log = options.quiet ? nullptr : &std::cerr;
+  pipeline.live = pipeline.log != nullptr && stderr_is_terminal();
   if (!options.no_cache) pipeline.cache_dir = options.cache_dir ? *options.cache_dir : default_cache_dir();
   if (needs_training(scenario, pipeline)) {
     // Not after an hour of training: a cache that cannot take the results stops the run now.

@@ -167,7 +167,17 @@ void TrainingSession::run_to_step(int64_t last_step) {
     loss_sum_ += loss_value * static_cast<double>(count);
     correct_ += logits.argmax(1).eq(labels).sum().item<int64_t>();
     seen_ += count;
-    if (b + 1 < batches_) continue;
+    if (b + 1 < batches_) {
+      if (on_step_) {
+        const auto now = Clock::now();
+        epoch_seconds_ += std::chrono::duration<double>(now - started).count();  // seconds_so_far() is current
+        on_step_({epoch, spec_.epochs, b + 1, batches_, loss_sum_ / static_cast<double>(seen_),
+                  static_cast<double>(correct_) / static_cast<double>(seen_),
+                  epoch_seconds_ > 0 ? static_cast<double>(seen_) / epoch_seconds_ : 0.0});
+        started = Clock::now();  // the callback's own time is not training
+      }
+      continue;
+    }
 
     // The epoch is complete.
     const auto now = Clock::now();

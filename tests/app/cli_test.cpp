@@ -111,11 +111,35 @@ TEST_CASE("recommend trains real candidates on Fashion-MNIST and prints a comple
   CHECK(json["run"]["omp_wait_policy"] == "PASSIVE");  // restarted for honest timings before training
   CHECK(json["run"]["scenario_sha256"] == cli_support::sha256sum(dir, scenario));
   CHECK(json["run"]["seeds"] == nlohmann::json::array({json["candidates"][0]["runs"][0]["seed"]}));
-  CHECK_THAT(run.err, Catch::Contains("[1/2 r8] epoch 1/1"));
+  // stderr is a file: whole lines only, each epoch and measurement with the run's timing.
+  CHECK_THAT(run.err, Catch::Matches(R"([\s\S]*\[1/2 r8\] epoch 1/1: loss [0-9.]+, train acc [0-9.]+, [0-9]+ images/s, )"
+                                     R"([0-9.]+ s \| elapsed [0-9]+ s, over [0-9]+ s left\n[\s\S]*)"));
+  CHECK_THAT(run.err, Catch::Contains("[1/2 r8] measuring: test accuracy"));
+  CHECK_THAT(run.err, Catch::Matches(R"([\s\S]*\[2/2 mini\] test accuracy [^\n]* \| elapsed [0-9]+ s, about 0 s left\n[\s\S]*)"));
+  CHECK(run.err.find('\r') == std::string::npos);
   // A policy the user chose is kept.
   const Run active = sizesel(dir, "recommend '" + scenario.string() + "' --format json --no-cache -q", "OMP_WAIT_POLICY=ACTIVE ");
   REQUIRE(active.exit_code == 0);
   CHECK(nlohmann::json::parse(active.out)["run"]["omp_wait_policy"] == "ACTIVE");
+}
+
+TEST_CASE("on a terminal, progress also keeps a live line that follows every step, cleared at the end", "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const auto scenario = dir.write("s.json", tiny_scenario(R"({"min": {"accuracy": 0.0}})"));
+  const auto output = dir.path() / "result.json";
+  const auto typescript = dir.path() / "typescript";
+  // script(1) (util-linux) runs the command on a pseudo-terminal and records what it shows.
+  const std::string command = "recommend '" + scenario.string() + "' --no-cache -o '" + output.string() + "'";
+  const Run run = sizesel(dir, "", "TERM=xterm script -qec \"'" + std::string(SIZESEL_BINARY) + "' " + command +
+                                       "\" '" + typescript.string() + "' >/dev/null; : ");
+  REQUIRE(fs::exists(output));
+  const std::string shown = read_file(typescript);
+  INFO(shown);
+  // The first step of an epoch is always shown (later ones at most every 250 ms).
+  CHECK_THAT(shown, Catch::Matches(R"([\s\S]*\r\x1b\[K\[1/2 r8\] epoch 1/1 [0-9]+%: loss [\s\S]*)"));
+  CHECK_THAT(shown, Catch::Contains("\r\x1b[K[1/2 r8] epoch 1/1: loss"));  // cleared, then the epoch's line
+  CHECK_THAT(shown, Catch::Contains("\r\x1b[K[2/2 mini] measuring: "));
 }
 
 TEST_CASE("no feasible candidate exits 3 and names the constraint and the shortfall of each", "[cli][real]") {

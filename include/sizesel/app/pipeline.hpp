@@ -16,6 +16,7 @@ namespace sizesel {
 struct PipelineOptions {
   std::optional<std::filesystem::path> cache_dir;  ///< nullopt: no cache (--no-cache)
   std::ostream* log = nullptr;                     ///< progress lines; nullptr: silent
+  bool live = false;                               ///< `log` is a terminal: also a live line (progress.hpp)
 };
 
 /// Whether running `scenario` would train anything: some (candidate, seed) evaluation is not in

@@ -69,6 +69,8 @@ class CandidateTraining {
   }
   /// Seconds spent training so far.
   [[nodiscard]] double train_seconds() const { return session_.seconds_so_far(); }
+  /// Reports every optimiser step but an epoch's last (TrainingSession::on_step).
+  void on_step(StepCallback callback) { session_.on_step(std::move(callback)); }
   /// Trains the remaining epochs and measures everything evaluate_candidate measures.
   [[nodiscard]] CandidateEvaluation finish();
 

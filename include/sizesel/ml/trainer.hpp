@@ -37,6 +37,19 @@ struct TrainingResult {
 
 using EpochCallback = std::function<void(const EpochReport&)>;
 
+/// Where training stands after one optimiser step: the epoch in progress, so far.
+struct StepReport {
+  int64_t epoch = 0;          ///< 1-based, the epoch in progress
+  int64_t epochs = 0;
+  int64_t batch = 0;          ///< 1-based, the batch just trained
+  int64_t batches = 0;        ///< per epoch
+  double mean_loss = 0;       ///< over the epoch's batches so far
+  double train_accuracy = 0;  ///< over the epoch's batches so far
+  double images_per_s = 0;    ///< over the epoch so far (since the last resume)
+};
+
+using StepCallback = std::function<void(const StepReport&)>;
+
 /// Makes the first SIGINT or SIGTERM set a flag that training checks after every step (a
 /// second one ends the process at once). Idempotent.
 void install_interrupt_handler();
@@ -67,6 +80,8 @@ class TrainingSession {
   /// After every completed epoch, save the whole training state to `file` (atomically:
   /// a temporary file, then rename), so that resume() can go on from there.
   void checkpoint_to(std::filesystem::path file) { checkpoint_ = std::move(file); }
+  /// Calls `callback` after every optimiser step but an epoch's last (on_epoch reports that one).
+  void on_step(StepCallback callback) { on_step_ = std::move(callback); }
   /// Restores the state a checkpoint saved: weights, batch-norm statistics, optimiser
   /// momentum, both random generators, the step and the epochs' reports, so that training on
   /// gives exactly what uninterrupted training gives. Returns the epochs restored. Throws
@@ -86,6 +101,7 @@ class TrainingSession {
   TrainingSpec spec_;
   torch::Device device_;
   EpochCallback on_epoch_;
+  StepCallback on_step_;
   torch::optim::SGD optimizer_;
   at::Generator generator_;
   std::mt19937_64 rng_;
