@@ -5,6 +5,7 @@
 #include <vector>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
@@ -26,8 +27,16 @@ std::string version_text() {
          (sizesel::torch_has_cuda() ? ", CUDA" : ", CPU only") + "; GLPK " + sizesel::glpk_version() + ")";
 }
 
-void add_output_options(CLI::App& command, std::string& format, sizesel::CliOptions& options) {
-  command.add_option("--format", format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+// The formats a decision (recommend, solve) prints; batch prints text or JSON Lines.
+const std::vector<std::string> kDecisionFormats = {"text", "json", "csv"};
+
+void add_output_options(CLI::App& command, std::string& format, sizesel::CliOptions& options,
+                        const std::vector<std::string>& formats) {
+  std::string names;
+  for (std::size_t i = 0; i < formats.size(); ++i) {
+    names += (i == 0 ? "" : i + 1 == formats.size() ? " or " : ", ") + formats[i];
+  }
+  command.add_option("--format", format, "Output format: " + names)->check(CLI::IsMember(formats));
   command.add_option("--output,-o", options.output, "Write the result to this file (atomically) instead of stdout");
 }
 
@@ -51,7 +60,7 @@ int main(int argc, char** argv) {
   auto* recommend = app.add_subcommand("recommend", "Train and measure the scenario's candidates, then recommend one");
   recommend->add_option("scenario", options.scenario, "Scenario file (JSON), e.g. configs/quickstart.json")
       ->required();
-  add_output_options(*recommend, format, options);
+  add_output_options(*recommend, format, options, kDecisionFormats);
   recommend->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
   recommend->add_option("--threads", options.threads, "Intra-op threads, replacing training.threads (0 = all cores)")
       ->check(CLI::Validator(
@@ -70,7 +79,7 @@ int main(int argc, char** argv) {
 
   auto* solve = app.add_subcommand("solve", "Decide from a criteria table given by hand (JSON or CSV), no training");
   solve->add_option("table", options.table, "Table file: JSON (docs/table.md) or CSV (name,CRITERION,...)")->required();
-  add_output_options(*solve, format, options);
+  add_output_options(*solve, format, options, kDecisionFormats);
   solve->add_option("--mode", options.mode, "single (choose one) or mixture (share the load)")
       ->check(CLI::IsMember({"single", "mixture"}));
   solve->add_option("--normalization", options.normalization, "minmax, vector, reference or raw")
@@ -97,7 +106,7 @@ int main(int argc, char** argv) {
   std::vector<std::filesystem::path> batch_paths;
   auto* batch = app.add_subcommand("batch", "Decide many scenarios and tables sharing one cache (for CI)");
   batch->add_option("paths", batch_paths, "Scenario or table files, or folders of *.json")->required();
-  add_output_options(*batch, format, options);
+  add_output_options(*batch, format, options, {"text", "json"});
   batch->add_option("--cache-dir", options.cache_dir, "Results cache folder (shared by every scenario)");
   batch->add_flag("--no-cache", options.no_cache, "Train everything; neither read nor write the cache");
   batch->add_option("--data-dir", options.data_dir, "Dataset folder, replacing every scenario's dataset.root");
@@ -182,7 +191,7 @@ int main(int argc, char** argv) {
     std::cerr << "sizesel: error: " << error.what() << " (see sizesel --help)\n";
     return kExitInputError;
   }
-  options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+  options.format = format == "json" ? OutputFormat::kJson : format == "csv" ? OutputFormat::kCsv : OutputFormat::kText;
   if (options.cache_dir && options.cache_dir->empty()) {
     std::cerr << "sizesel: error: --cache-dir: needs a folder (got \"\")\n";
     return kExitInputError;

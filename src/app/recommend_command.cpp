@@ -10,6 +10,7 @@
 #include "sizesel/app/pipeline.hpp"
 #include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/error.hpp"
+#include "sizesel/report/csv_report.hpp"
 #include "sizesel/report/run_report.hpp"
 
 namespace sizesel {
@@ -25,6 +26,7 @@ std::string rendered(const Outcome& outcome, OutputFormat format) {
   if (format == OutputFormat::kJson) {
     return outcome.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
+  if (format == OutputFormat::kCsv) return csv_report(outcome.json);
   return outcome.text;
 }
 

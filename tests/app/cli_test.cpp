@@ -117,6 +117,11 @@ TEST_CASE("recommend trains real candidates on Fashion-MNIST and prints a comple
   CHECK_THAT(run.err, Catch::Contains("[1/2 r8] measuring: test accuracy"));
   CHECK_THAT(run.err, Catch::Matches(R"([\s\S]*\[2/2 mini\] test accuracy [^\n]* \| elapsed [0-9]+ s, about 0 s left\n[\s\S]*)"));
   CHECK(run.err.find('\r') == std::string::npos);
+  // The same decision from the cache, as CSV: the JSON's numbers, row by row.
+  const Run csv = sizesel(dir, "recommend '" + scenario.string() + "' --format csv -q");
+  REQUIRE(csv.exit_code == 0);
+  cli_support::check_csv_matches_json(csv.out, json);
+  CHECK(cli_support::csv_rows(csv.out)[1][1] == "measured");
   // A policy the user chose is kept.
   const Run active = sizesel(dir, "recommend '" + scenario.string() + "' --format json --no-cache -q", "OMP_WAIT_POLICY=ACTIVE ");
   REQUIRE(active.exit_code == 0);

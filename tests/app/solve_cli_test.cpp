@@ -112,6 +112,22 @@ TEST_CASE("solve's JSON has recommend's top-level keys plus the mixture and the 
   CHECK(json["run"]["table_sha256"] == cli_support::sha256sum(dir, kCaseStudy));
 }
 
+TEST_CASE("solve --format csv holds the JSON's numbers and verdicts, one row per option, in both modes", "[cli][solve]") {
+  TempDir dir;
+  for (const std::string flags : {"", "--mode mixture --max C=7.5"}) {
+    INFO(flags);
+    const Run csv = sizesel(dir, "solve '" + kCaseStudy + "' --format csv " + flags);
+    REQUIRE(csv.exit_code == 0);
+    cli_support::check_csv_matches_json(csv.out, solve_json(dir, flags));
+  }
+  const auto rows = cli_support::csv_rows(sizesel(dir, "solve '" + kCaseStudy + "' --format csv").out);
+  CHECK(rows[0][0] == "name");
+  CHECK(rows[4][0] == "s4");
+  CHECK(rows[4][1] == "given");
+  CHECK(rows[4][8] == "C <= 20 (value 50, short by 30)");  // quoted in the file: it holds a comma
+  CHECK(rows[3][2] == "true");                             // s3 is recommended
+}
+
 TEST_CASE("single mode's weight stability of the case study: a 6.7% rise of M's weight hands it to s2", "[cli][solve]") {
   TempDir dir;
   const nlohmann::json json = solve_json(dir, "");

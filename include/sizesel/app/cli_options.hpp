@@ -9,7 +9,7 @@
 
 namespace sizesel {
 
-enum class OutputFormat { kText, kJson };
+enum class OutputFormat { kText, kJson, kCsv };
 
 struct CliOptions {
   std::filesystem::path scenario;                 ///< the scenario file of `recommend`
