@@ -13,6 +13,7 @@
 #include "sizesel/app/batch_command.hpp"
 #include "sizesel/app/bench_command.hpp"
 #include "sizesel/app/cli_options.hpp"
+#include "sizesel/app/init_command.hpp"
 #include "sizesel/app/models_command.hpp"
 #include "sizesel/app/recommend_command.hpp"
 #include "sizesel/core/error.hpp"
@@ -97,12 +98,6 @@ int main(int argc, char** argv) {
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
                 "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
 
-  const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache", "bench", "models", "validate"};
-  if (argc > 1 && argv[1][0] != '-' && std::find(subcommands.begin(), subcommands.end(), argv[1]) == subcommands.end()) {
-    std::cerr << "sizesel: error: unknown subcommand \"" << argv[1]
-              << "\" (subcommands: recommend, solve, batch, cache, bench, models, validate; see sizesel --help)\n";
-    return kExitInputError;
-  }
   std::vector<std::filesystem::path> batch_paths;
   auto* batch = app.add_subcommand("batch", "Decide many scenarios and tables sharing one cache (for CI)");
   batch->add_option("paths", batch_paths, "Scenario or table files, or folders of *.json")->required();
@@ -179,6 +174,30 @@ int main(int argc, char** argv) {
   models->add_option("--format", models_format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
   models->footer("Example: sizesel models --dataset fashion-mnist --format json");
 
+  InitOptions init_options;
+  auto* init = app.add_subcommand("init", "Write a commented starter scenario to edit (CIFAR-10 or Fashion-MNIST)");
+  init->add_option("file", init_options.file, "Where to write it (it must not exist); stdout when omitted");
+  init->add_option("--dataset", init_options.dataset, "cifar10 or fashion-mnist")
+      ->check(CLI::IsMember({"cifar10", "fashion-mnist"}))
+      ->capture_default_str();
+  init->add_flag("--force", init_options.force, "Replace the file if it exists");
+  init->footer("Examples:\n"
+               "  sizesel init my-scenario.json && sizesel validate my-scenario.json\n"
+               "  sizesel init --dataset cifar10 cifar.json");
+
+  // A mistyped subcommand would otherwise read as a positional argument of none.
+  std::string names;
+  bool known = false;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + command->get_name();
+    known = known || (argc > 1 && command->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    std::cerr << "sizesel: error: unknown subcommand \"" << argv[1] << "\" (subcommands: " << names
+              << "; see sizesel --help)\n";
+    return kExitInputError;
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -200,6 +219,7 @@ int main(int argc, char** argv) {
   const auto run = [&]() {
     if (solve->parsed()) return run_solve_command(options);
     if (validate->parsed()) return run_validate_command(validate_paths);
+    if (init->parsed()) return run_init_command(init_options);
     if (models->parsed()) {
       models_options.format = models_format == "json" ? OutputFormat::kJson : OutputFormat::kText;
       return run_models_command(models_options);

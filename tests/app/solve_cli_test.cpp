@@ -315,3 +315,32 @@ TEST_CASE("validate accepts every file in configs and names each invalid one in 
   CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
   CHECK_THAT(bad.out, Catch::StartsWith("ok " + configs + "/quickstart.json: scenario"));
 }
+
+TEST_CASE("init writes a commented starter scenario that validates, and never overwrites by accident", "[cli][init]") {
+  TempDir dir;
+  for (const std::string dataset : {"fashion-mnist", "cifar10"}) {
+    INFO(dataset);
+    const auto file = dir.path() / (dataset + ".json");
+    const Run init = sizesel(dir, "init --dataset " + dataset + " '" + file.string() + "'");
+    REQUIRE(init.exit_code == 0);
+    CHECK(init.out.empty());
+    const std::string text = cli_support::read_file(file);
+    CHECK(text.rfind("// A sizesel scenario", 0) == 0);  // commented
+    const Run valid = sizesel(dir, "validate '" + file.string() + "'");
+    INFO(valid.err);
+    CHECK(valid.exit_code == 0);
+    CHECK_THAT(valid.out, Catch::Contains(dataset == "cifar10" ? "cifar10-bin dataset" : "idx dataset"));
+    // stdout gets the same text.
+    CHECK(sizesel(dir, "init --dataset " + dataset).out == text);
+
+    const Run again = sizesel(dir, "init --dataset " + dataset + " '" + file.string() + "'");
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.err, Catch::Contains(file.string() + ": already exists; choose another name, or pass --force"));
+    dir.write(file.filename().string(), "mine");
+    CHECK(sizesel(dir, "init --dataset " + dataset + " '" + file.string() + "' --force").exit_code == 0);
+    CHECK(cli_support::read_file(file) == text);
+  }
+  CHECK(sizesel(dir, "init").out == sizesel(dir, "init --dataset fashion-mnist").out);  // the default
+  CHECK(sizesel(dir, "init --dataset imagenet").exit_code == 1);
+  CHECK(sizesel(dir, "init '" + (dir.path() / "no/such/folder/s.json").string() + "'").exit_code != 0);
+}
