@@ -13,8 +13,10 @@
 #include "sizesel/app/batch_command.hpp"
 #include "sizesel/app/bench_command.hpp"
 #include "sizesel/app/cli_options.hpp"
+#include "sizesel/app/completion.hpp"
 #include "sizesel/app/init_command.hpp"
 #include "sizesel/app/models_command.hpp"
+#include "sizesel/app/output_file.hpp"
 #include "sizesel/app/recommend_command.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/core/normalization.hpp"
@@ -120,6 +122,10 @@ int main(int argc, char** argv) {
     command->add_option("--cache-dir", options.cache_dir,
                         "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
   }
+  cache->footer("Examples:\n  sizesel cache list\n  sizesel cache clear --cache-dir /tmp/sizesel-cache");
+  cache_list->footer("Example: sizesel cache list --cache-dir /tmp/sizesel-cache");
+  cache_clear->footer("Removes the entries and the checkpoints of unfinished trainings; other files stay.\n"
+                      "Example: sizesel cache clear --cache-dir /tmp/sizesel-cache");
 
   auto* bench = app.add_subcommand("bench", "Benchmarks: training and inference speed, the SGEMM peak (BENCHMARKS.md)");
   bench->require_subcommand(1);
@@ -158,6 +164,10 @@ int main(int argc, char** argv) {
   add_count(bench_sgemm, "--threads", sgemm_options.threads, "Intra-op threads (0 = all cores)", 0, 1024);
   bench_sgemm->add_option("--format", bench_format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  bench_sgemm->footer("Example: sizesel bench sgemm --size 1024 --threads 2 --format json");
+  bench->footer("Examples (scripts/bench/run runs them against the PyTorch reference):\n"
+                "  sizesel bench train --preset resnet20 --data-dir ../shared/data/cifar-10-batches-bin --images 5000\n"
+                "  sizesel bench sgemm --size 1024");
 
   std::vector<std::filesystem::path> validate_paths;
   auto* validate = app.add_subcommand("validate", "Check scenarios and tables without running them (no data, training or solving)");
@@ -184,6 +194,13 @@ int main(int argc, char** argv) {
   init->footer("Examples:\n"
                "  sizesel init my-scenario.json && sizesel validate my-scenario.json\n"
                "  sizesel init --dataset cifar10 cifar.json");
+
+  std::string shell;
+  auto* completion = app.add_subcommand("completion", "Print a bash completion script: source <(sizesel completion bash)");
+  completion->add_option("shell", shell, "The shell (bash)")->required()->check(CLI::IsMember({"bash"}));
+  completion->add_option("--output,-o", options.output, "Write the script to this file (atomically) instead of stdout");
+  completion->footer("Example: sizesel completion bash > ~/.local/share/bash-completion/completions/sizesel\n"
+                     "(cmake --install installs it for every user.)");
 
   // A mistyped subcommand would otherwise read as a positional argument of none.
   std::string names;
@@ -220,6 +237,10 @@ int main(int argc, char** argv) {
     if (solve->parsed()) return run_solve_command(options);
     if (validate->parsed()) return run_validate_command(validate_paths);
     if (init->parsed()) return run_init_command(init_options);
+    if (completion->parsed()) {
+      deliver(options.output, bash_completion(app, SIZESEL_VERSION));
+      return 0;
+    }
     if (models->parsed()) {
       models_options.format = models_format == "json" ? OutputFormat::kJson : OutputFormat::kText;
       return run_models_command(models_options);
