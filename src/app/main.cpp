@@ -14,6 +14,7 @@
 #include "sizesel/app/bench_command.hpp"
 #include "sizesel/app/cli_options.hpp"
 #include "sizesel/app/completion.hpp"
+#include "sizesel/app/evaluate_command.hpp"
 #include "sizesel/app/init_command.hpp"
 #include "sizesel/app/models_command.hpp"
 #include "sizesel/app/output_file.hpp"
@@ -65,20 +66,38 @@ int main(int argc, char** argv) {
       ->required();
   add_output_options(*recommend, format, options, kDecisionFormats);
   recommend->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
+  const CLI::Validator thread_count(
+      [](const std::string& text) {
+        int value = -1;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        const bool ok = ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= 1024;
+        return ok ? std::string() : "must be an integer from 0 to 1024 (got " + text + ")";
+      },
+      "0..1024");
   recommend->add_option("--threads", options.threads, "Intra-op threads, replacing training.threads (0 = all cores)")
-      ->check(CLI::Validator(
-          [](const std::string& text) {
-            int value = -1;
-            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            const bool ok = ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= 1024;
-            return ok ? std::string() : "must be an integer from 0 to 1024 (got " + text + ")";
-          },
-          "0..1024"));
+      ->check(thread_count);
   recommend->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
   recommend->add_option("--cache-dir", options.cache_dir,
                         "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
   recommend->add_flag("--no-cache", options.no_cache, "Train everything; neither read nor write the cache");
   recommend->footer(std::string(kExitCodes) + "\nExample: sizesel recommend configs/quickstart.json --format json -o result.json");
+
+  auto* evaluate = app.add_subcommand("evaluate", "Train and measure one candidate with one seed into the results cache");
+  evaluate->add_option("scenario", options.scenario, "Scenario file (JSON)")->required();
+  evaluate->add_option("--candidate", options.candidate, "The candidate's name in the scenario")->required();
+  evaluate->add_option("--seed", options.seed, "One of the scenario's seeds (default training.seed)");
+  evaluate->add_option("--format", format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+  evaluate->add_option("--output,-o", options.output, "Write the summary to this file (atomically) instead of stdout");
+  evaluate->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
+  evaluate->add_option("--threads", options.threads, "Intra-op threads, replacing training.threads (0 = all cores)")
+      ->check(thread_count);
+  evaluate->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
+  evaluate->add_option("--cache-dir", options.cache_dir,
+                       "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
+  evaluate->footer("Stores the evaluation under the key recommend looks it up by (the same scenario, data and threads),\n"
+                   "so that many evaluate runs, on one machine or many sharing the cache folder, do recommend's training.\n"
+                   "Exit codes: 0 evaluated (or already cached), 1 usage or scenario error, 2 the evaluation failed.\n"
+                   "Example: sizesel evaluate configs/quickstart.json --candidate r20 && sizesel recommend configs/quickstart.json");
 
   auto* solve = app.add_subcommand("solve", "Decide from a criteria table given by hand (JSON or CSV), no training");
   solve->add_option("table", options.table, "Table file: JSON (docs/table.md) or CSV (name,CRITERION,...)")->required();
@@ -237,6 +256,7 @@ int main(int argc, char** argv) {
     if (solve->parsed()) return run_solve_command(options);
     if (validate->parsed()) return run_validate_command(validate_paths);
     if (init->parsed()) return run_init_command(init_options);
+    if (evaluate->parsed()) return run_evaluate_command(options);
     if (completion->parsed()) {
       deliver(options.output, bash_completion(app, SIZESEL_VERSION));
       return 0;

@@ -758,6 +758,10 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
     summarise(result, scenario, classes);
     for (const auto& warning : result.warnings) progress.line(fmt::format("[{}] warning: {}", result.spec.name, warning));
   }
+  if (!options.decide) {
+    info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+  }
   report.problem = decision_problem(scenario, report.candidates);
   if (!report.problem.table.options.empty()) {
     try {

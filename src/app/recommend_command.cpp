@@ -32,24 +32,31 @@ std::string rendered(const Outcome& outcome, OutputFormat format) {
 
 }  // namespace
 
-Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& options, Outcome* failed) {
+PreparedRun prepare_run(const std::filesystem::path& file, const CliOptions& options) {
   ScenarioOverrides overrides;
   overrides.data_dir = options.data_dir;
-  Scenario scenario = load_scenario(file, overrides);
-  if (options.threads) scenario.training.threads = *options.threads;
+  PreparedRun run{load_scenario(file, overrides), {}};
+  if (options.threads) run.scenario.training.threads = *options.threads;
   if (options.output) check_output_path(*options.output, {file});
+  run.pipeline.log = options.quiet ? nullptr : &std::cerr;
+  run.pipeline.live = run.pipeline.log != nullptr && stderr_is_terminal();
+  if (!options.no_cache) run.pipeline.cache_dir = options.cache_dir ? *options.cache_dir : default_cache_dir();
+  return run;
+}
 
-  PipelineOptions pipeline;
-  pipeline.log = options.quiet ? nullptr : &std::cerr;
-  pipeline.live = pipeline.log != nullptr && stderr_is_terminal();
-  if (!options.no_cache) pipeline.cache_dir = options.cache_dir ? *options.cache_dir : default_cache_dir();
-  if (needs_training(scenario, pipeline)) {
-    // Not after an hour of training: a cache that cannot take the results stops the run now.
-    // One that already holds everything may be read-only, since nothing is written to it then.
-    if (pipeline.cache_dir) ResultCache(*pipeline.cache_dir).check_writable();
-    ensure_passive_openmp();
-  }
-  const RunReport report = run_recommend(scenario, pipeline);
+void prepare_to_train(const PreparedRun& run) {
+  if (!needs_training(run.scenario, run.pipeline)) return;
+  // Not after an hour of training: a cache that cannot take the results stops the run now.
+  // One that already holds everything may be read-only, since nothing is written to it then.
+  if (run.pipeline.cache_dir) ResultCache(*run.pipeline.cache_dir).check_writable();
+  ensure_passive_openmp();
+}
+
+Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& options, Outcome* failed) {
+  const PreparedRun run = prepare_run(file, options);
+  const Scenario& scenario = run.scenario;
+  prepare_to_train(run);
+  const RunReport report = run_recommend(scenario, run.pipeline);
 
   Outcome outcome;
   outcome.json = json_report(report);

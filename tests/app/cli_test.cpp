@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -818,4 +819,45 @@ TEST_CASE("batch checks -o before any work and never writes over one of its inpu
   const Run nowhere = sizesel(dir, "batch '" + table.string() + "' -o /proc/sizesel-batch.jsonl");
   CHECK(nowhere.exit_code == 1);
   CHECK(nowhere.out.empty());
+}
+
+TEST_CASE("evaluate trains one candidate and seed into the cache, under the key recommend then finds", "[cli][real]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const auto scenario = dir.write("s.json", tiny_scenario(R"({"min": {"accuracy": 0.0}})"));
+  const std::string file = "'" + scenario.string() + "'";
+  std::map<std::string, nlohmann::json> evaluated;
+  for (const std::string name : {"r8", "mini"}) {
+    const Run run = sizesel(dir, "evaluate " + file + " --candidate " + name + " --format json -q");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const auto json = nlohmann::json::parse(run.out);
+    CHECK(json["candidate"] == name);
+    CHECK(json["seed"] == 1);
+    CHECK(json["cached"] == false);
+    CHECK(json["cache_key"].get<std::string>().size() == 64);
+    evaluated[name] = json["metrics"];
+  }
+  // Again: found, nothing trained.
+  const Run again = sizesel(dir, "evaluate " + file + " --candidate mini");
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("mini seed 1: already in the cache (cache key "));
+  // recommend decides from the two evaluations without training, with their very metrics.
+  const Run run = sizesel(dir, "recommend " + file + " --format json -q");
+  REQUIRE(run.exit_code == 0);
+  const auto json = nlohmann::json::parse(run.out);
+  CHECK(json["run"]["cache"]["hits"] == 2);
+  CHECK(json["run"]["cache"]["misses"] == 0);
+  for (const auto& candidate : json["candidates"]) {
+    CHECK(candidate["runs"][0]["metrics"] == evaluated.at(candidate["name"]));
+  }
+
+  const Run unknown = sizesel(dir, "evaluate " + file + " --candidate r9");
+  CHECK(unknown.exit_code == 1);
+  CHECK_THAT(unknown.err, Catch::Contains("/candidates: no candidate named \"r9\" (the scenario has r8, mini)"));
+  const Run seed = sizesel(dir, "evaluate " + file + " --candidate r8 --seed 2");
+  CHECK(seed.exit_code == 1);
+  CHECK_THAT(seed.err, Catch::Contains("/training/seed: --seed 2 is not one of the scenario's seeds (1)"));
+  CHECK(sizesel(dir, "evaluate " + file + " --candidate r8 --no-cache").exit_code == 1);
+  CHECK(sizesel(dir, "evaluate " + file).exit_code == 1);  // --candidate is required
 }

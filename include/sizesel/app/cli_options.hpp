@@ -21,6 +21,8 @@ struct CliOptions {
   bool quiet = false;                             ///< no progress on stderr
   std::optional<std::filesystem::path> cache_dir;  ///< the results cache (default: default_cache_dir())
   bool no_cache = false;                          ///< neither read nor write the cache
+  std::string candidate;                          ///< `evaluate`: the candidate to train and measure
+  std::optional<uint64_t> seed;                   ///< `evaluate`: the seed (default: training.seed)
 
   // `solve` settings that replace the table file's, as written on the command line.
   std::optional<std::string> mode;            ///< "single" or "mixture"

@@ -17,6 +17,7 @@ struct PipelineOptions {
   std::optional<std::filesystem::path> cache_dir;  ///< nullopt: no cache (--no-cache)
   std::ostream* log = nullptr;                     ///< progress lines; nullptr: silent
   bool live = false;                               ///< `log` is a terminal: also a live line (progress.hpp)
+  bool decide = true;                              ///< false: evaluate and cache only (`sizesel evaluate`)
 };
 
 /// Whether running `scenario` would train anything: some (candidate, seed) evaluation is not in

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sizesel/app/cli_options.hpp"
+#include "sizesel/app/pipeline.hpp"
+#include "sizesel/scenario/scenario.hpp"
 
 namespace sizesel {
 
@@ -16,6 +18,18 @@ struct Outcome {
   nlohmann::json json;
   std::string text;
 };
+
+/// A scenario read with the command line's overrides (data dir, threads), and how the pipeline
+/// is to run it (cache, progress), as `recommend` and `evaluate` share them.
+struct PreparedRun {
+  Scenario scenario;
+  PipelineOptions pipeline;
+};
+/// Reads `file` and checks -o up front. Throws InputError.
+[[nodiscard]] PreparedRun prepare_run(const std::filesystem::path& file, const CliOptions& options);
+/// When `run` will train: checks that the cache can be written, and restarts the process with
+/// OMP_WAIT_POLICY=PASSIVE unless a policy is set (ensure_passive_openmp).
+void prepare_to_train(const PreparedRun& run);
 
 /// Runs the recommend pipeline on `scenario` with these options (cache, data dir, threads,
 /// quiet). Throws sizesel::Error subclasses for input, data, training and solver errors, and
