@@ -295,3 +295,16 @@ TEST_CASE("validate accepts every file in configs and names each invalid one in 
   CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
   CHECK_THAT(bad.out, Catch::StartsWith("ok " + configs + "/quickstart.json: scenario"));
 }
+
+TEST_CASE("validate and batch recognise a table that carries comments as a table", "[cli]") {
+  TempDir dir;
+  const auto table = dir.write("commented.json", "// options inline\n" + read_file(kCaseStudy));
+  const Run validate = sizesel(dir, "validate '" + table.string() + "'");
+  INFO(validate.err);
+  CHECK(validate.exit_code == 0);
+  CHECK_THAT(validate.out, Catch::Contains("table \"paper-case-study\", 5 options, 5 criteria"));
+  const Run batch = sizesel(dir, "batch '" + table.string() + "' --format json -q");
+  INFO(batch.err);
+  CHECK(batch.exit_code == 0);
+  CHECK_THAT(batch.out, Catch::Contains("\"recommended\":\"s3\""));
+}
