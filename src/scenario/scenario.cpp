@@ -335,7 +335,7 @@ const std::map<std::string, std::vector<std::string>>& scenario_keys() {
   static const std::map<std::string, std::vector<std::string>> kKeys = [] {
     std::map<std::string, std::vector<std::string>> keys = {
         {"",
-         {"name", "dataset", "training", "candidates", "deployment", "measurement", "weights", "criteria",
+         {"$schema", "name", "dataset", "training", "candidates", "deployment", "measurement", "weights", "criteria",
           "constraints", "decision", "early_stopping"}},
         {"/dataset", {"format", "root", "train_limit", "test_limit"}},
         {"/training",
@@ -370,6 +370,8 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
   const nlohmann::ordered_json document = read_json_file(file);
   const std::string name = file.string();
   ObjectReader root(document, name, "", keys(""));
+
+  (void)root.string("$schema", "");  // where an editor finds docs/scenario.schema.json; sizesel ignores it
 
   Scenario scenario;
   scenario.file = file;

@@ -356,7 +356,9 @@ TableFile load_csv_table(const std::filesystem::path& file, const TableOverrides
 
 const std::map<std::string, std::vector<std::string>>& table_keys() {
   static const std::map<std::string, std::vector<std::string>> kKeys = {
-      {"", {"name", "description", "mode", "normalization", "levels", "criteria", "weights", "constraints", "options"}},
+      {"",
+       {"$schema", "name", "description", "mode", "normalization", "levels", "criteria", "weights", "constraints",
+        "options"}},
       {"/criteria/*", {"direction", "unit", "description", "reference"}},
       {"/criteria/*/reference", reference_keys()},
       {"/constraints", {"min", "max", "per_option"}},
@@ -379,6 +381,7 @@ TableFile load_table(const std::filesystem::path& file, const TableOverrides& ov
   table.options_file = file;
   table.name = root.name("name", file.stem().string());
   (void)root.string("description", "");
+  (void)root.string("$schema", "");  // where an editor finds docs/table.schema.json; sizesel ignores it
   DecisionProblem& problem = table.problem;
   problem.mode = read_mode(root, "mode");
   problem.normalization = read_normalization(root, "normalization");
