@@ -118,7 +118,10 @@ std::vector<Criterion> read_criteria(ObjectReader& root) {
     criterion.method = reader.string("description", "");
     for (const auto& [key, text] : {std::pair<const char*, const std::string&>{"unit", criterion.unit},
                                     std::pair<const char*, const std::string&>{"description", criterion.method}}) {
-      if (!text.empty() && !name_problem(text).empty()) reader.fail(key, "must not contain control characters");
+      // Empty means none; otherwise the rules of a name, so that the report's line stays readable.
+      if (const std::string problem = text.empty() ? "" : name_problem(text); !problem.empty()) {
+        reader.fail(key, problem + " (got " + quoted(text) + ")");
+      }
     }
     if (const auto* reference = reader.optional("reference")) {
       ObjectReader range(*reference, root.file(), reader.pointer("reference"), keys("/criteria/*/reference"));

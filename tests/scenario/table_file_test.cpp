@@ -238,6 +238,8 @@ TEST_CASE("values GLPK could not scale, deep nesting, NUL bytes and bad UTF-8 ar
              Catch::Contains("a criterion's name must not contain control characters"));
   CHECK_THAT(json_error(table_with(R"("E": {"direction": "max"})", R"("E": {"direction": "max", "unit": "a\nb"})")),
              Catch::Contains("/criteria/E/unit: must not contain control characters"));
+  CHECK_THAT(json_error(table_with(R"("E": {"direction": "max"})", R"("E": {"direction": "max", "description": " "})")),
+             Catch::Contains("/criteria/E/description: must not be blank (got \" \")"));
   CHECK_THAT(json_error(table_with(R"("low": 0,)", R"("low": 0, "5x": 1,)")),
              Catch::Contains("/levels/5x: a level's name must start with a letter"));
   CHECK_THAT(json_error(table_with(R"("P": 95, "C": 5)", R"("P": "95", "C": 5)")),
