@@ -27,11 +27,12 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 /// Whether `file` holds a table (its top level has "options"); anything unreadable counts as a
-/// scenario, whose loader then reports what is wrong.
+/// scenario, whose loader then reports what is wrong. Comments are skipped, as the loaders do.
 bool is_table(const fs::path& file) {
   if (file.extension() == ".csv") return true;
   try {
-    const Json document = Json::parse(read_input_file(file, "JSON"));
+    const Json document = Json::parse(read_input_file(file, "JSON"), nullptr, /*allow_exceptions=*/true,
+                                      /*ignore_comments=*/true);
     return document.is_object() && document.contains("options");
   } catch (const Json::exception&) {
     return false;

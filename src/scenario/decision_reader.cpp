@@ -63,7 +63,7 @@ std::vector<Constraint> read_constraints(ObjectReader& reader, const std::vector
   std::vector<Constraint> constraints;
   read_min_max(reader, ConstraintScope::kMixture, metrics, limits, constraints);
   if (const auto* per_option = reader.optional("per_option")) {
-    ObjectReader inner(*per_option, reader.file(), reader.pointer("per_option"), {"min", "max"});
+    ObjectReader inner(*per_option, reader.file(), reader.pointer("per_option"), per_option_keys());
     read_min_max(inner, ConstraintScope::kEachOption, metrics, limits, constraints);
   }
   check_contradictions(reader.file(), constraints, [&](const Constraint& c) {
@@ -71,6 +71,16 @@ std::vector<Constraint> read_constraints(ObjectReader& reader, const std::vector
                                                    : reader.pointer("min") + "/" + pointer_escape(c.metric);
   });
   return constraints;
+}
+
+const std::vector<std::string>& per_option_keys() {
+  static const std::vector<std::string> kKeys = {"min", "max"};
+  return kKeys;
+}
+
+const std::vector<std::string>& reference_keys() {
+  static const std::vector<std::string> kKeys = {"worst", "best"};
+  return kKeys;
 }
 
 DecisionMode read_mode(ObjectReader& reader, const std::string& key) {

@@ -19,6 +19,9 @@ namespace {
 constexpr int64_t kIntMax = std::numeric_limits<int64_t>::max();
 constexpr double kDoubleMax = std::numeric_limits<double>::max();
 
+/// The keys the object at `pointer` allows (see scenario_keys()).
+const std::vector<std::string>& keys(const std::string& pointer) { return scenario_keys().at(pointer); }
+
 DatasetSpec read_dataset(ObjectReader& reader, const std::filesystem::path& scenario_file,
                          const ScenarioOverrides& overrides) {
   DatasetSpec spec;
@@ -63,7 +66,7 @@ TrainingSpec read_training(ObjectReader& reader) {
                                     spec.seed, spec.repeats - 1, kIntMax, spec.seed));
   }
   if (const auto* recipe = reader.optional("full_recipe")) {
-    ObjectReader full(*recipe, reader.file(), reader.pointer("full_recipe"), {"epochs", "train_images"});
+    ObjectReader full(*recipe, reader.file(), reader.pointer("full_recipe"), keys("/training/full_recipe"));
     if (full.has("epochs")) spec.full_epochs = full.integer("epochs", 1, 1000000);
     if (full.has("train_images")) spec.full_train_images = full.integer("train_images", 1, kIntMax);
   }
@@ -152,8 +155,7 @@ std::vector<CriterionGroup> read_criteria(ObjectReader& reader) {
   for (auto& group : groups) {
     const auto* value = reader.optional(group.name);
     if (value == nullptr) continue;
-    const std::vector<std::string>& allowed = allowed_sub_criteria(group.name);
-    ObjectReader parts(*value, reader.file(), reader.pointer(group.name), allowed);
+    ObjectReader parts(*value, reader.file(), reader.pointer(group.name), keys("/criteria/" + group.name));
     group.parts.clear();
     double total = 0;
     for (const auto& item : value->items()) {
@@ -240,7 +242,7 @@ std::vector<CandidateSpec> read_candidates(ObjectReader& root) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < list.size(); ++i) {
     ObjectReader reader(list[i], root.file(), root.pointer("candidates") + "/" + std::to_string(i),
-                        {"name", "preset", "block", "stages", "width", "max_width", "shortcut"});
+                        keys("/candidates/*"));
     CandidateSpec spec = read_candidate(reader);
     if (!names.insert(spec.name).second) reader.fail("name", "duplicate candidate name \"" + spec.name + "\"");
     candidates.push_back(std::move(spec));
@@ -293,9 +295,9 @@ void read_decision(ObjectReader& reader, Scenario& scenario) {
   scenario.mode = read_mode(reader, "mode");
   scenario.normalization = read_normalization(reader, "normalization");
   if (const auto* references = reader.optional("reference")) {
-    ObjectReader ranges(*references, reader.file(), reader.pointer("reference"), metric_names());
+    ObjectReader ranges(*references, reader.file(), reader.pointer("reference"), keys("/decision/reference"));
     for (const auto& item : references->items()) {
-      ObjectReader range(item.value(), reader.file(), ranges.pointer(item.key()), {"worst", "best"});
+      ObjectReader range(item.value(), reader.file(), ranges.pointer(item.key()), keys("/decision/reference/*"));
       scenario.references[item.key()] = read_reference(range);
     }
   }
@@ -329,33 +331,64 @@ void check_criterion_constraints(const ObjectReader& reader, const Scenario& sce
 
 }  // namespace
 
+const std::map<std::string, std::vector<std::string>>& scenario_keys() {
+  static const std::map<std::string, std::vector<std::string>> kKeys = [] {
+    std::map<std::string, std::vector<std::string>> keys = {
+        {"",
+         {"$schema", "name", "dataset", "training", "candidates", "deployment", "measurement", "weights", "criteria",
+          "constraints", "decision", "early_stopping"}},
+        {"/dataset", {"format", "root", "train_limit", "test_limit"}},
+        {"/training",
+         {"epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule", "augment", "seed", "threads",
+          "device", "repeats", "full_recipe"}},
+        {"/training/full_recipe", {"epochs", "train_images"}},
+        {"/candidates/*", {"name", "preset", "block", "stages", "width", "max_width", "shortcut"}},
+        {"/deployment", {"target_rate", "batch_size", "device_speedup", "device_name"}},
+        {"/measurement",
+         {"warmup_runs", "latency_runs", "throughput_runs", "robustness_images", "corruptions", "severities",
+          "saliency_images", "deletion_steps"}},
+        {"/weights", criterion_names()},
+        {"/criteria", criterion_names()},
+        {"/constraints", {"min", "max", "per_option", "confidence"}},
+        {"/constraints/per_option", per_option_keys()},
+        {"/decision", {"mode", "normalization", "reference"}},
+        {"/decision/reference", metric_names()},
+        {"/decision/reference/*", reference_keys()},
+        {"/early_stopping", {"rungs", "keep"}},
+    };
+    for (const auto& criterion : criterion_names()) keys["/criteria/" + criterion] = allowed_sub_criteria(criterion);
+    for (const char* limits : {"/constraints/min", "/constraints/max", "/constraints/per_option/min",
+                               "/constraints/per_option/max"}) {
+      keys[limits] = constrainable_names();
+    }
+    return keys;
+  }();
+  return kKeys;
+}
+
 Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverrides& overrides) {
   const nlohmann::ordered_json document = read_json_file(file);
   const std::string name = file.string();
-  ObjectReader root(document, name, "",
-                    {"name", "dataset", "training", "candidates", "deployment", "measurement", "weights",
-                     "criteria", "constraints", "decision", "early_stopping"});
+  ObjectReader root(document, name, "", keys(""));
+
+  (void)root.string("$schema", "");  // where an editor finds docs/scenario.schema.json; sizesel ignores it
 
   Scenario scenario;
   scenario.file = file;
   scenario.name = root.name("name", file.stem().string());
 
-  ObjectReader dataset(root.require("dataset"), name, root.pointer("dataset"),
-                       {"format", "root", "train_limit", "test_limit"});
+  ObjectReader dataset(root.require("dataset"), name, root.pointer("dataset"), keys("/dataset"));
   scenario.dataset = read_dataset(dataset, file, overrides);
 
   if (const auto* training = root.optional("training")) {
-    ObjectReader reader(*training, name, root.pointer("training"),
-                        {"epochs", "batch_size", "learning_rate", "momentum", "weight_decay", "schedule",
-                         "augment", "seed", "threads", "device", "repeats", "full_recipe"});
+    ObjectReader reader(*training, name, root.pointer("training"), keys("/training"));
     scenario.training = read_training(reader);
   }
 
   scenario.candidates = read_candidates(root);
 
   if (const auto* deployment = root.optional("deployment")) {
-    ObjectReader reader(*deployment, name, root.pointer("deployment"),
-                        {"target_rate", "batch_size", "device_speedup", "device_name"});
+    ObjectReader reader(*deployment, name, root.pointer("deployment"), keys("/deployment"));
     scenario.deployment.target_rate = reader.positive_number("target_rate", 1e12, scenario.deployment.target_rate);
     scenario.deployment.batch_size = reader.integer("batch_size", 1, 1 << 16, scenario.deployment.batch_size);
     scenario.deployment.device_speedup = reader.positive_number("device_speedup", 1e6, scenario.deployment.device_speedup);
@@ -363,24 +396,22 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
   }
 
   if (const auto* measurement = root.optional("measurement")) {
-    ObjectReader reader(*measurement, name, root.pointer("measurement"),
-                        {"warmup_runs", "latency_runs", "throughput_runs", "robustness_images", "corruptions",
-                         "severities", "saliency_images", "deletion_steps"});
+    ObjectReader reader(*measurement, name, root.pointer("measurement"), keys("/measurement"));
     scenario.measurement = read_measurement(reader);
   }
 
-  ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criterion_names());
-  scenario.weights = read_weights(weights, criterion_names());
+  ObjectReader weights(root.require("weights"), name, root.pointer("weights"), keys("/weights"));
+  scenario.weights = read_weights(weights, keys("/weights"));
 
   scenario.criteria = default_criteria();
   if (const auto* criteria = root.optional("criteria")) {
-    ObjectReader reader(*criteria, name, root.pointer("criteria"), criterion_names());
+    ObjectReader reader(*criteria, name, root.pointer("criteria"), keys("/criteria"));
     scenario.criteria = read_criteria(reader);
   }
 
   if (const auto* constraints = root.optional("constraints")) {
-    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max", "per_option", "confidence"});
-    scenario.constraints = read_constraints(reader, constrainable_names(), limit_range);
+    ObjectReader reader(*constraints, name, root.pointer("constraints"), keys("/constraints"));
+    scenario.constraints = read_constraints(reader, keys("/constraints/min"), limit_range);
     check_criterion_constraints(reader, scenario);
     if (reader.has("confidence")) {
       scenario.confidence = reader.number("confidence", 0.5, 0.9999);
@@ -392,12 +423,12 @@ Scenario load_scenario(const std::filesystem::path& file, const ScenarioOverride
   }
 
   if (const auto* decision = root.optional("decision")) {
-    ObjectReader reader(*decision, name, root.pointer("decision"), {"mode", "normalization", "reference"});
+    ObjectReader reader(*decision, name, root.pointer("decision"), keys("/decision"));
     read_decision(reader, scenario);
   }
 
   if (const auto* early = root.optional("early_stopping")) {
-    ObjectReader reader(*early, name, root.pointer("early_stopping"), {"rungs", "keep"});
+    ObjectReader reader(*early, name, root.pointer("early_stopping"), keys("/early_stopping"));
     scenario.early_stopping = read_early_stopping(reader);
   }
   return scenario;

@@ -18,6 +18,9 @@ namespace {
 
 constexpr double kMax = std::numeric_limits<double>::max();
 
+/// The keys the object at `pointer` allows (see table_keys()).
+const std::vector<std::string>& keys(const std::string& pointer) { return table_keys().at(pointer); }
+
 std::string joined(const std::vector<std::string>& names) {
   std::string list;
   for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
@@ -107,7 +110,7 @@ std::vector<Criterion> read_criteria(ObjectReader& root) {
     if (const std::string problem = name_problem(item.key()); !problem.empty()) {
       fail_at(root.file(), pointer, "a criterion's name " + problem);
     }
-    ObjectReader reader(item.value(), root.file(), pointer, {"direction", "unit", "description", "reference"});
+    ObjectReader reader(item.value(), root.file(), pointer, keys("/criteria/*"));
     Criterion criterion;
     criterion.name = item.key();
     criterion.direction = reader.choice("direction", {"max", "min"}) == "max" ? Direction::kMax : Direction::kMin;
@@ -115,10 +118,13 @@ std::vector<Criterion> read_criteria(ObjectReader& root) {
     criterion.method = reader.string("description", "");
     for (const auto& [key, text] : {std::pair<const char*, const std::string&>{"unit", criterion.unit},
                                     std::pair<const char*, const std::string&>{"description", criterion.method}}) {
-      if (!text.empty() && !name_problem(text).empty()) reader.fail(key, "must not contain control characters");
+      // Empty means none; otherwise the rules of a name, so that the report's line stays readable.
+      if (const std::string problem = text.empty() ? "" : name_problem(text); !problem.empty()) {
+        reader.fail(key, problem + " (got " + quoted(text) + ")");
+      }
     }
     if (const auto* reference = reader.optional("reference")) {
-      ObjectReader range(*reference, root.file(), reader.pointer("reference"), {"worst", "best"});
+      ObjectReader range(*reference, root.file(), reader.pointer("reference"), keys("/criteria/*/reference"));
       criterion.reference = read_reference(range);
       for (const auto& [key, value] : {std::pair<const char*, double>{"worst", criterion.reference->worst},
                                        std::pair<const char*, double>{"best", criterion.reference->best}}) {
@@ -351,6 +357,19 @@ TableFile load_csv_table(const std::filesystem::path& file, const TableOverrides
 
 }  // namespace
 
+const std::map<std::string, std::vector<std::string>>& table_keys() {
+  static const std::map<std::string, std::vector<std::string>> kKeys = {
+      {"",
+       {"$schema", "name", "description", "mode", "normalization", "levels", "criteria", "weights", "constraints",
+        "options"}},
+      {"/criteria/*", {"direction", "unit", "description", "reference"}},
+      {"/criteria/*/reference", reference_keys()},
+      {"/constraints", {"min", "max", "per_option"}},
+      {"/constraints/per_option", per_option_keys()},
+  };
+  return kKeys;
+}
+
 TableFile load_table(const std::filesystem::path& file, const TableOverrides& overrides) {
   std::string extension = file.extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
@@ -360,13 +379,12 @@ TableFile load_table(const std::filesystem::path& file, const TableOverrides& ov
 
   const nlohmann::ordered_json document = read_json_file(file);
   const std::string name = file.string();
-  ObjectReader root(document, name, "",
-                    {"name", "description", "mode", "normalization", "levels", "criteria", "weights", "constraints",
-                     "options"});
+  ObjectReader root(document, name, "", keys(""));
   table.file = file;
   table.options_file = file;
   table.name = root.name("name", file.stem().string());
   (void)root.string("description", "");
+  (void)root.string("$schema", "");  // where an editor finds docs/table.schema.json; sizesel ignores it
   DecisionProblem& problem = table.problem;
   problem.mode = read_mode(root, "mode");
   problem.normalization = read_normalization(root, "normalization");
@@ -379,7 +397,7 @@ TableFile load_table(const std::filesystem::path& file, const TableOverrides& ov
   ObjectReader weights(root.require("weights"), name, root.pointer("weights"), criteria);
   problem.weights = read_weights(weights, criteria, /*require_positive=*/false);
   if (const auto* constraints = root.optional("constraints")) {
-    ObjectReader reader(*constraints, name, root.pointer("constraints"), {"min", "max", "per_option"});
+    ObjectReader reader(*constraints, name, root.pointer("constraints"), keys("/constraints"));
     problem.constraints = read_constraints(reader, criteria, [](const std::string&) {
       return std::pair<double, double>{-kMaxTableMagnitude, kMaxTableMagnitude};
     });

@@ -344,3 +344,16 @@ TEST_CASE("init writes a commented starter scenario that validates, and never ov
   CHECK(sizesel(dir, "init --dataset imagenet").exit_code == 1);
   CHECK(sizesel(dir, "init '" + (dir.path() / "no/such/folder/s.json").string() + "'").exit_code != 0);
 }
+
+TEST_CASE("validate and batch recognise a table that carries comments as a table", "[cli]") {
+  TempDir dir;
+  const auto table = dir.write("commented.json", "// options inline\n" + read_file(kCaseStudy));
+  const Run validate = sizesel(dir, "validate '" + table.string() + "'");
+  INFO(validate.err);
+  CHECK(validate.exit_code == 0);
+  CHECK_THAT(validate.out, Catch::Contains("table \"paper-case-study\", 5 options, 5 criteria"));
+  const Run batch = sizesel(dir, "batch '" + table.string() + "' --format json -q");
+  INFO(batch.err);
+  CHECK(batch.exit_code == 0);
+  CHECK_THAT(batch.out, Catch::Contains("\"recommended\":\"s3\""));
+}

@@ -249,6 +249,15 @@ TEST_CASE("comments are ignored, brackets in them included", "[scenario]") {
   CHECK(load_scenario(file.path()).training.epochs == 1);
 }
 
+TEST_CASE("a top-level $schema string, for editors, is accepted and ignored", "[scenario]") {
+  TempScenario file(valid_with(R"("name": "t",)", R"("$schema": "../docs/scenario.schema.json", "name": "t",)"));
+  CHECK(load_scenario(file.path()).name == "t");
+  CHECK_THAT(error_of(valid_with(R"("name": "t",)", R"("$schema": 1, "name": "t",)")),
+             Catch::Contains("/$schema: must be a string (got an integer)"));
+  CHECK_THAT(error_of(valid_with(R"("batch_size": 32)", R"("batch_size": 32, "$schema": "x")")),
+             Catch::Contains("/training/$schema: unknown key"));
+}
+
 TEST_CASE("a missing file or a directory is an input error naming the path", "[scenario]") {
   TempScenario file(kValid);
   CHECK_THROWS_WITH(load_scenario(file.dir() / "nope.json"), Catch::Contains("nope.json: cannot be opened"));

@@ -125,6 +125,14 @@ TEST_CASE("command-line settings replace the file's weight, mode and same-kind c
   CHECK(table.problem.constraints[2].limit == 7.5);
 }
 
+TEST_CASE("a top-level $schema string in a JSON table, for editors, is accepted and ignored", "[scenario][table]") {
+  TempDir dir;
+  const fs::path path = dir.write("t.json", table_with(R"("name": "t",)", R"("$schema": "table.schema.json", "name": "t",)"));
+  CHECK(load_table(path).name == "t");
+  CHECK_THAT(json_error(table_with(R"("name": "t",)", R"("$schema": null, "name": "t",)")),
+             Catch::Contains("/$schema: must be a string (got null)"));
+}
+
 TEST_CASE("each mistake in a JSON table is one line naming the file and the JSON pointer", "[scenario][table]") {
   struct Case {
     std::string from, to, expected;
@@ -230,6 +238,8 @@ TEST_CASE("values GLPK could not scale, deep nesting, NUL bytes and bad UTF-8 ar
              Catch::Contains("a criterion's name must not contain control characters"));
   CHECK_THAT(json_error(table_with(R"("E": {"direction": "max"})", R"("E": {"direction": "max", "unit": "a\nb"})")),
              Catch::Contains("/criteria/E/unit: must not contain control characters"));
+  CHECK_THAT(json_error(table_with(R"("E": {"direction": "max"})", R"("E": {"direction": "max", "description": " "})")),
+             Catch::Contains("/criteria/E/description: must not be blank (got \" \")"));
   CHECK_THAT(json_error(table_with(R"("low": 0,)", R"("low": 0, "5x": 1,)")),
              Catch::Contains("/levels/5x: a level's name must start with a letter"));
   CHECK_THAT(json_error(table_with(R"("P": 95, "C": 5)", R"("P": "95", "C": 5)")),

@@ -34,6 +34,12 @@ void check_contradictions(const std::string& file, const std::vector<Constraint>
 [[nodiscard]] std::vector<Constraint> read_constraints(ObjectReader& reader, const std::vector<std::string>& metrics,
                                                        const LimitRange& limits);
 
+/// The keys of a "per_option" object of constraints: "min" and "max".
+[[nodiscard]] const std::vector<std::string>& per_option_keys();
+
+/// The keys of a reference range: "worst" and "best".
+[[nodiscard]] const std::vector<std::string>& reference_keys();
+
 /// Reads `key` as "single" or "mixture" (default single).
 [[nodiscard]] DecisionMode read_mode(ObjectReader& reader, const std::string& key);
 

@@ -54,6 +54,12 @@ struct ScenarioOverrides {
   std::optional<std::filesystem::path> data_dir;  ///< replaces dataset.root
 };
 
+/// The keys each object of a scenario may hold, by the object's JSON pointer, "*" standing for
+/// any array index or metric name: "" (the top level), "/training", "/candidates/*",
+/// "/criteria/P", "/constraints/per_option/max", "/decision/reference/*", .... load_scenario
+/// rejects any other key; docs/scenario.schema.json allows exactly these (tests/schema).
+[[nodiscard]] const std::map<std::string, std::vector<std::string>>& scenario_keys();
+
 /// Reads and validates a scenario file strictly: unknown keys, wrong types and out-of-range values
 /// throw InputError "FILE: /json/pointer: what (got X)". A relative dataset.root resolves against
 /// the scenario file's folder.

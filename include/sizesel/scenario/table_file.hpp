@@ -37,6 +37,13 @@ struct TableFile {
 /// and the field ("FILE: /options/2/C: ..." or "FILE: row 3, column C: ...").
 [[nodiscard]] TableFile load_table(const std::filesystem::path& file, const TableOverrides& overrides = {});
 
+/// The keys each fixed-key object of a JSON table may hold, by the object's JSON pointer, "*"
+/// standing for any criterion: "" (the top level), "/criteria/*", "/criteria/*/reference",
+/// "/constraints", "/constraints/per_option". load_table rejects any other key there. Objects
+/// whose keys the file declares (levels, criteria, and the weights, limits and option values
+/// keyed by criterion) are not listed. docs/table.schema.json allows the same (tests/schema).
+[[nodiscard]] const std::map<std::string, std::vector<std::string>>& table_keys();
+
 /// Reads a CSV file (RFC 4180: quoted fields, CRLF or LF) into rows of fields; a UTF-8 byte
 /// order mark is skipped and blank lines are ignored. Throws InputError "FILE: ..." when the
 /// file cannot be read, is empty or malformed, or its rows differ in length.
