@@ -313,6 +313,15 @@ def run_configs(args):
                          "options: no schema checks it (teach tests/schema/schema_test.py about it)")
     if counts["scenario"] < 2 or counts["table"] < 1:
         problems.add(f"configs/: expected at least 2 scenarios and 1 table, found {counts}")
+    # The starters of `sizesel init` are scenarios users begin from: the schema must take them too.
+    for dataset in ("fashion-mnist", "cifar10"):
+        init = subprocess.run([args.sizesel, "init", "--dataset", dataset], capture_output=True, text=True)
+        if init.returncode != 0:
+            problems.add(f"sizesel init --dataset {dataset}: exit {init.returncode}: {init.stderr.strip()}")
+            continue
+        error = schema_error(schemas["scenario"], json.loads(strip_comments(init.stdout)))
+        if error:
+            problems.add(f"sizesel init --dataset {dataset} (scenario): {error}")
     print(f"configs: {counts['scenario']} scenarios, {counts['table']} tables, {len(other_files)} other files")
     return problems.finish("configs")
 
