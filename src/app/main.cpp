@@ -76,6 +76,10 @@ int main(int argc, char** argv) {
       "0..1024");
   recommend->add_option("--threads", options.threads, "Intra-op threads, replacing training.threads (0 = all cores)")
       ->check(thread_count);
+  recommend->add_option("--jobs,-j", options.jobs,
+                        "Evaluations at a time, each a `sizesel evaluate` process with an equal share of the threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   recommend->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
   recommend->add_option("--cache-dir", options.cache_dir,
                         "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");

@@ -132,17 +132,24 @@ Json evaluation_inputs(const Scenario& scenario, const CandidateSpec& spec, uint
             {"deployment_batch", scenario.deployment.batch_size}}}};
 }
 
-bool needs_training(const Scenario& scenario, const PipelineOptions& options) {
-  if (!options.cache_dir) return true;
-  const ResultCache cache(*options.cache_dir);
+std::vector<MissingEvaluation> missing_evaluations(const Scenario& scenario, const PipelineOptions& options) {
+  std::optional<ResultCache> cache;
+  if (options.cache_dir) cache.emplace(*options.cache_dir);
   const int64_t threads = configure_threads(scenario.training.threads);
-  for (const auto& spec : scenario.candidates) {
+  std::vector<MissingEvaluation> missing;
+  for (std::size_t i = 0; i < scenario.candidates.size(); ++i) {
     for (int64_t r = 0; r < scenario.training.repeats; ++r) {
       const uint64_t seed = scenario.training.seed + static_cast<uint64_t>(r);
-      if (!cache.find(evaluation_inputs(scenario, spec, seed, threads))) return true;
+      if (!cache || !cache->find(evaluation_inputs(scenario, scenario.candidates[i], seed, threads))) {
+        missing.push_back({i, seed});
+      }
     }
   }
-  return false;
+  return missing;
+}
+
+bool needs_training(const Scenario& scenario, const PipelineOptions& options) {
+  return !missing_evaluations(scenario, options).empty();
 }
 
 void ensure_passive_openmp() {
@@ -654,6 +661,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
     info.seeds.push_back(scenario.training.seed + static_cast<uint64_t>(r));
   }
   info.confidence = scenario.confidence;
+  info.executor = options.executor;
   if (const char* policy = std::getenv("OMP_WAIT_POLICY"); policy != nullptr) info.omp_wait_policy = policy;
   if (scenario.early_stopping) {  // also when everything comes from the cache and nothing races
     info.early_stopping = true;
@@ -682,7 +690,10 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       std::string problem;
       const auto cached = cache ? cache->find(inputs, &problem) : std::nullopt;
       if (!problem.empty()) progress.line("sizesel: warning: " + problem);
-      if (cached) {
+      if (const auto lost = options.failed.find({i, run.seed}); lost != options.failed.end() && !cached) {
+        result.failure = lost->second;  // another process tried it: not trained again here
+        ++info.cache_misses;
+      } else if (cached) {
         run.cached = true;
         run.measured = true;
         run.metrics = cached->metrics;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "sizesel/app/local_executor.hpp"
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/app/pipeline.hpp"
 #include "sizesel/app/result_cache.hpp"
@@ -53,7 +54,8 @@ void prepare_to_train(const PreparedRun& run) {
 }
 
 Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& options, Outcome* failed) {
-  const PreparedRun run = prepare_run(file, options);
+  PreparedRun run = prepare_run(file, options);
+  if (options.jobs > 1) run_local_jobs(run, options, options.jobs);
   const Scenario& scenario = run.scenario;
   prepare_to_train(run);
   const RunReport report = run_recommend(scenario, run.pipeline);

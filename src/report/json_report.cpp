@@ -103,6 +103,13 @@ nlohmann::json json_report(const RunReport& report) {
                                        {"training_seconds", info.training_seconds},
                                        {"full_training_seconds", info.full_training_seconds}}
                       : nlohmann::json()},
+                 {"executor", info.executor ? nlohmann::json{{"name", info.executor->name},
+                                                             {"jobs", info.executor->jobs},
+                                                             {"threads", info.executor->threads},
+                                                             {"evaluated", info.executor->evaluated},
+                                                             {"failed", info.executor->failed},
+                                                             {"wall_seconds", info.executor->wall_seconds}}
+                                           : nlohmann::json()},
                  {"solver_status", selection != nullptr ? nlohmann::json(selection->solver_status) : nlohmann::json()},
                  {"wall_seconds", info.wall_seconds}};
   return json;

@@ -129,6 +129,12 @@ void write_text_report(const RunReport& report, std::ostream& out) {
                                  : fmt::format("cache {}: {} reused, {} trained", info.cache_dir, info.cache_hits,
                                                info.trained))
       << "\n";
+  if (info.executor) {
+    const ExecutorInfo& e = *info.executor;
+    out << fmt::format("executor: {}, {} job{} at a time x {} thread{}: {} evaluated and stored, {} failed, in {:.1f} s\n",
+                       e.name, e.jobs, e.jobs == 1 ? "" : "s", e.threads, e.threads == 1 ? "" : "s", e.evaluated,
+                       e.failed, e.wall_seconds);
+  }
   if (info.early_stopping) {
     std::string rungs;
     for (const double rung : info.rungs) rungs += (rungs.empty() ? "" : ", ") + fmt::format("{:.0f}%", 100 * rung);

@@ -290,21 +290,46 @@ TEST_CASE("a candidate that runs out of memory while training fails alone, in on
   "measurement": {"warmup_runs": 1, "latency_runs": 5, "throughput_runs": 2, "robustness_images": 20,
                   "saliency_images": 4, "deletion_steps": 2, "corruptions": ["contrast"], "severities": [1]},
   "weights": {"P": 1}})");
-  const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --format json", "ulimit -v 8000000; ");
-  INFO(run.err);
-  REQUIRE(run.exit_code == 0);  // a recommendation was made: one failed candidate is not an error
-  const auto json = nlohmann::json::parse(run.out);
-  const auto& huge = json["candidates"][0];
-  CHECK(huge["trained"] == false);
-  const std::string failure = huge["failure"].get<std::string>();
-  CHECK_THAT(failure, Catch::StartsWith("out of memory: libtorch could not allocate"));
-  CHECK(failure.find('\n') == std::string::npos);
-  CHECK(json["candidates"][1]["trained"] == true);
-  CHECK(json["recommended"] == "mini");
-  CHECK(json["status"] == "recommended");
-  CHECK_THAT(run.err, Catch::Contains("[1/2 huge] failed: out of memory: libtorch could not allocate "));
-  CHECK(run.err.find("enforce fail") == std::string::npos);
-  CHECK(run.err.find("frame #") == std::string::npos);
+  // In this process, and as two `sizesel evaluate` jobs (each under the same limit).
+  for (const std::string jobs : {"", " --jobs 2"}) {
+    INFO(jobs);
+    TempDir cache;
+    const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --format json --cache-dir '" +
+                                     cache.path().string() + "'" + jobs, "ulimit -v 8000000; ");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);  // a recommendation was made: one failed candidate is not an error
+    const auto json = nlohmann::json::parse(run.out);
+    const auto& huge = json["candidates"][0];
+    CHECK(huge["trained"] == false);
+    const std::string failure = huge["failure"].get<std::string>();
+    CHECK_THAT(failure, Catch::StartsWith("out of memory: libtorch could not allocate"));
+    CHECK(failure.find('\n') == std::string::npos);
+    CHECK(json["candidates"][1]["trained"] == true);
+    CHECK(json["recommended"] == "mini");
+    CHECK(json["status"] == "recommended");
+    CHECK_THAT(run.err, Catch::Contains("[1/2 huge] failed: out of memory: libtorch could not allocate "));
+    CHECK(run.err.find("enforce fail") == std::string::npos);
+    CHECK(run.err.find("frame #") == std::string::npos);
+    if (jobs.empty()) {
+      CHECK(json["run"]["executor"].is_null());
+      continue;
+    }
+    const auto& executor = json["run"]["executor"];
+    CHECK(executor["name"] == "local");
+    CHECK(executor["jobs"] == 2);
+    CHECK(executor["threads"] == 1);  // training.threads 2, split between two jobs
+    CHECK(executor["evaluated"] == 1);
+    CHECK(executor["failed"] == 1);
+    CHECK(json["run"]["threads"] == 1);  // the keys the jobs stored under
+    CHECK(json["run"]["cache"]["hits"] == 1);
+    // The failed job's log stays, named in the first line; the rerun submits only what is missing.
+    CHECK_THAT(run.err, Catch::Contains("2 evaluations to run, 2 at a time x 1 thread (logs in "));
+    const Run again = sizesel(dir, "recommend '" + scenario.string() + "' --format json -q --cache-dir '" +
+                                       cache.path().string() + "'" + jobs, "ulimit -v 8000000; ");
+    REQUIRE(again.exit_code == 0);
+    CHECK(nlohmann::json::parse(again.out)["run"]["executor"]["evaluated"] == 0);
+    CHECK(nlohmann::json::parse(again.out)["run"]["executor"]["failed"] == 1);
+  }
 }
 
 TEST_CASE("deletion steps beyond the image's pixels stop the run before any training", "[cli]") {

@@ -1,9 +1,14 @@
 // The recommend pipeline: scenario -> (cache or dataset -> train and measure each candidate and seed) -> decision.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +23,23 @@ struct PipelineOptions {
   std::ostream* log = nullptr;                     ///< progress lines; nullptr: silent
   bool live = false;                               ///< `log` is a terminal: also a live line (progress.hpp)
   bool decide = true;                              ///< false: evaluate and cache only (`sizesel evaluate`)
+  /// Evaluations another process ran and lost ((candidate index, seed) -> why): reported as
+  /// failed rather than trained again here.
+  std::map<std::pair<std::size_t, uint64_t>, std::string> failed;
+  /// How the evaluations were run when not all in this process (the `run.executor` of the report).
+  std::optional<ExecutorInfo> executor;
 };
+
+/// One (candidate, seed) evaluation the cache lacks.
+struct MissingEvaluation {
+  std::size_t candidate = 0;  ///< index in scenario.candidates
+  uint64_t seed = 0;
+};
+
+/// The evaluations of `scenario` that the cache lacks (all of them without a cache), in the
+/// order recommend trains them. Sets libtorch's thread count as the run would.
+[[nodiscard]] std::vector<MissingEvaluation> missing_evaluations(const Scenario& scenario,
+                                                                 const PipelineOptions& options);
 
 /// Whether running `scenario` would train anything: some (candidate, seed) evaluation is not in
 /// the cache (or there is no cache). Sets libtorch's thread count as the run would.

@@ -41,6 +41,17 @@ struct CandidateResult {
   std::optional<std::size_t> row;     ///< its row in the decision table, when it has metrics
 };
 
+/// Evaluations run by other processes (`recommend --jobs`): how many at once, how many they
+/// ran in this run, and how many of those failed.
+struct ExecutorInfo {
+  std::string name;        ///< "local"
+  int64_t jobs = 1;        ///< evaluations at a time
+  int64_t threads = 0;     ///< intra-op threads of each
+  int64_t evaluated = 0;   ///< evaluations they trained and stored
+  int64_t failed = 0;      ///< evaluations that failed
+  double wall_seconds = 0;  ///< from the first start to the last end
+};
+
 /// Where and how the run happened.
 struct RunInfo {
   std::string sizesel_version;
@@ -66,7 +77,8 @@ struct RunInfo {
   std::string omp_wait_policy;       ///< OMP_WAIT_POLICY in force ("" when unset: nothing was timed)
   int64_t cache_hits = 0;            ///< evaluations taken from the cache
   int64_t cache_misses = 0;          ///< evaluations not in the cache
-  int64_t trained = 0;               ///< evaluations trained and measured in this run (not failed or stopped)
+  int64_t trained = 0;               ///< evaluations trained and measured in this process (not failed or stopped)
+  std::optional<ExecutorInfo> executor;  ///< set when other processes ran the evaluations
   double wall_seconds = 0;           ///< the whole run
   /// With early stopping: its rungs (epochs) and what the evaluations trained in this run cost
   /// against what training all of them in full would have, in multiply-accumulates
