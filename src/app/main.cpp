@@ -26,9 +26,19 @@ std::string version_text() {
          (sizesel::torch_has_cuda() ? ", CUDA" : ", CPU only") + "; GLPK " + sizesel::glpk_version() + ")";
 }
 
-void add_output_options(CLI::App& command, std::string& format, sizesel::CliOptions& options) {
-  command.add_option("--format", format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+// --format and -o; recommend and solve (`reports`) also have --format markdown and --report.
+void add_output_options(CLI::App& command, std::string& format, sizesel::CliOptions& options, bool reports = false) {
+  if (reports) {
+    command.add_option("--format", format, "Output format: text, json or markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}));
+  } else {
+    command.add_option("--format", format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+  }
   command.add_option("--output,-o", options.output, "Write the result to this file (atomically) instead of stdout");
+  if (reports) {
+    command.add_option("--report", options.report,
+                       "Also write a report with plots to FILE.html or FILE.md (atomically; needs gnuplot)");
+  }
 }
 
 const char* kExitCodes =
@@ -51,7 +61,7 @@ int main(int argc, char** argv) {
   auto* recommend = app.add_subcommand("recommend", "Train and measure the scenario's candidates, then recommend one");
   recommend->add_option("scenario", options.scenario, "Scenario file (JSON), e.g. configs/quickstart.json")
       ->required();
-  add_output_options(*recommend, format, options);
+  add_output_options(*recommend, format, options, true);
   recommend->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
   recommend->add_option("--threads", options.threads, "Intra-op threads, replacing training.threads (0 = all cores)")
       ->check(CLI::Validator(
@@ -66,11 +76,15 @@ int main(int argc, char** argv) {
   recommend->add_option("--cache-dir", options.cache_dir,
                         "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
   recommend->add_flag("--no-cache", options.no_cache, "Train everything; neither read nor write the cache");
-  recommend->footer(std::string(kExitCodes) + "\nExample: sizesel recommend configs/quickstart.json --format json -o result.json");
+  recommend->footer(std::string(kExitCodes) +
+                    "\nExamples:\n"
+                    "  sizesel recommend configs/quickstart.json --format json -o result.json\n"
+                    "  sizesel recommend configs/quickstart.json --report review.html   # tables and plots, one file\n"
+                    "  sizesel recommend configs/quickstart.json --format markdown > decision.md");
 
   auto* solve = app.add_subcommand("solve", "Decide from a criteria table given by hand (JSON or CSV), no training");
   solve->add_option("table", options.table, "Table file: JSON (docs/table.md) or CSV (name,CRITERION,...)")->required();
-  add_output_options(*solve, format, options);
+  add_output_options(*solve, format, options, true);
   solve->add_option("--mode", options.mode, "single (choose one) or mixture (share the load)")
       ->check(CLI::IsMember({"single", "mixture"}));
   solve->add_option("--normalization", options.normalization, "minmax, vector, reference or raw")
@@ -86,7 +100,8 @@ int main(int argc, char** argv) {
                 "\nExamples:\n"
                 "  sizesel solve configs/paper_case_study.json\n"
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
-                "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
+                "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2\n"
+                "  sizesel solve configs/paper_case_study.json --report case-study.md   # Markdown with plots");
 
   const std::vector<std::string> subcommands = {"recommend", "solve", "batch", "cache", "bench", "models", "validate"};
   if (argc > 1 && argv[1][0] != '-' && std::find(subcommands.begin(), subcommands.end(), argv[1]) == subcommands.end()) {
@@ -183,6 +198,7 @@ int main(int argc, char** argv) {
     return kExitInputError;
   }
   options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+  if (format == "markdown") options.format = OutputFormat::kMarkdown;
   if (options.cache_dir && options.cache_dir->empty()) {
     std::cerr << "sizesel: error: --cache-dir: needs a folder (got \"\")\n";
     return kExitInputError;

@@ -1,5 +1,7 @@
 #include "sizesel/report/report_document.hpp"
 
+#include <sstream>
+
 #include "sizesel/report/text_format.hpp"
 
 namespace sizesel {
@@ -16,6 +18,14 @@ void ReportSection::table(std::vector<std::vector<std::string>> rows, bool neste
   block.kind = ReportBlock::Kind::kTable;
   block.rows = std::move(rows);
   block.nested = nested;
+  blocks.push_back(std::move(block));
+}
+
+void ReportSection::image(std::string text, std::string svg) {
+  ReportBlock block;
+  block.kind = ReportBlock::Kind::kImage;
+  block.text = std::move(text);
+  block.svg = std::move(svg);
   blocks.push_back(std::move(block));
 }
 
@@ -39,6 +49,10 @@ void write_text(const ReportDocument& document, std::ostream& out) {
         write_table(block.rows, out, indent);
         continue;
       }
+      if (block.kind == ReportBlock::Kind::kImage) {
+        out << indent << "[plot: " << block.text << "]\n";
+        continue;
+      }
       out << indent;
       for (const char c : block.text) {
         out << c;
@@ -47,6 +61,12 @@ void write_text(const ReportDocument& document, std::ostream& out) {
       out << '\n';
     }
   }
+}
+
+std::string document_text(const ReportDocument& document) {
+  std::ostringstream out;
+  write_text(document, out);
+  return out.str();
 }
 
 }  // namespace sizesel
