@@ -24,8 +24,8 @@ ReportFormat report_format(const fs::path& path) {
 }
 
 void check_report_path(const fs::path& path, const std::vector<fs::path>& inputs, const std::optional<fs::path>& output) {
-  if (!path.empty()) (void)report_format(path);
   check_output_path(path, inputs, "--report");
+  (void)report_format(path);
   if (output) {
     std::error_code ec;
     const bool same = fs::exists(path, ec) && fs::exists(*output, ec)
