@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli_support.hpp"
-#include "support/markdown_check.hpp"
+#include "support/report_check.hpp"
 
 namespace fs = std::filesystem;
 
@@ -811,9 +811,7 @@ TEST_CASE("recommend --report draws accuracy against cost and the training curve
                               "<h2>Weight stability ("}) {
     CHECK_THAT(page, Catch::Contains(section));
   }
-  std::size_t svgs = 0;
-  for (auto at = page.find("<svg"); at != std::string::npos; at = page.find("<svg", at + 1)) ++svgs;
-  CHECK(svgs == 2);
+  CHECK(test_support::occurrences(page, "<svg") == 2);
   CHECK_THAT(page, Catch::Contains("<td>RECOMMENDED</td>"));
   CHECK_THAT(page, Catch::Contains("<td>excluded: params &lt;= 10000 (got 75002, over by 65002)</td>"));
   CHECK_THAT(page, Catch::Contains("<th>p50 ms</th><th>p99 ms</th>"));

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli_support.hpp"
-#include "support/markdown_check.hpp"
+#include "support/report_check.hpp"
 
 namespace fs = std::filesystem;
 using cli_support::read_file;
@@ -341,9 +341,7 @@ TEST_CASE("solve --report writes one self-contained HTML or Markdown file with t
                               "<h2>Pareto: every option is Pareto-optimal", "<h2>Weight stability ("}) {
     CHECK_THAT(page, Catch::Contains(section));
   }
-  std::size_t svgs = 0;
-  for (auto at = page.find("<svg"); at != std::string::npos; at = page.find("<svg", at + 1)) ++svgs;
-  CHECK(svgs == 1);
+  CHECK(test_support::occurrences(page, "<svg") == 1);
   CHECK(page.find("<?xml") == std::string::npos);
   for (const char* option : {"<td>s1</td>", "<td>s2</td>", "<td>s4</td>", "<td>s5</td>"}) CHECK_THAT(page, Catch::Contains(option));
   CHECK_THAT(page, Catch::Contains("<td>0.8518</td><td>RECOMMENDED</td>"));

@@ -6,19 +6,11 @@
 #include <string>
 
 #include "report/report_cases.hpp"
+#include "support/report_check.hpp"
 #include "sizesel/report/html_report.hpp"
 
 using namespace sizesel;
-
-namespace {
-
-std::size_t count(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
-  return n;
-}
-
-}  // namespace
+using test_support::occurrences;
 
 TEST_CASE("html_escape writes the five characters HTML acts on as references", "[report][html]") {
   CHECK(html_escape("<b>&x \"q\" 'a'") == "&lt;b&gt;&amp;x &quot;q&quot; &#39;a&#39;");
@@ -39,9 +31,9 @@ TEST_CASE("the HTML page escapes every user string and fetches nothing", "[repor
     INFO(outside);
     CHECK(page.find(outside) == std::string::npos);
   }
-  CHECK(count(page, "<table>") == count(page, "</table>"));
-  CHECK(count(page, "<section>") == count(page, "</section>"));
-  CHECK(count(page, "<ul>") == count(page, "</ul>"));
+  CHECK(occurrences(page, "<table>") == occurrences(page, "</table>"));
+  CHECK(occurrences(page, "<section>") == occurrences(page, "</section>"));
+  CHECK(occurrences(page, "<ul>") == occurrences(page, "</ul>"));
 }
 
 TEST_CASE("nested lines become one list and every table row has the header's cells", "[report][html]") {
@@ -53,7 +45,7 @@ TEST_CASE("nested lines become one list and every table row has the header's cel
   for (auto it = std::sregex_iterator(page.begin(), page.end(), row); it != std::sregex_iterator(); ++it) {
     const std::string cells = (*it)[1];
     if (cells.find("<th>option</th>") != std::string::npos || cells.find("<td>s") == 0) {
-      cells_per_row.insert(count(cells, "<td>") + count(cells, "<th>"));
+      cells_per_row.insert(occurrences(cells, "<td>") + occurrences(cells, "<th>"));
     }
   }
   CHECK(cells_per_row == std::set<std::size_t>{8});
@@ -68,12 +60,12 @@ TEST_CASE("two inline SVGs get ids of their own, and only their tags change", "[
   document.section("second").image("second plot", svg);
   const std::string page = html_page(document);
   INFO(page);
-  CHECK(count(page, "<svg>") == 2);
+  CHECK(occurrences(page, "<svg>") == 2);
   CHECK(page.find("<?xml") == std::string::npos);
   CHECK(page.find("<!DOCTYPE svg") == std::string::npos);
   CHECK_THAT(page, Catch::Contains("<path id='plot1-gpPt1' d='M0,0'/>"));
   CHECK_THAT(page, Catch::Contains("<use xlink:href='#plot2-gpPt1' fill='url(#plot2-grad)'/>"));
   CHECK_THAT(page, Catch::Contains("<g id=\"plot2-canvas\">"));
-  CHECK(count(page, "<text>id='kept' #gpPt1</text>") == 2);
+  CHECK(occurrences(page, "<text>id='kept' #gpPt1</text>") == 2);
   CHECK_THAT(page, Catch::Contains("<figure role=\"img\" aria-label=\"first plot\">"));
 }

@@ -6,7 +6,7 @@
 
 #include "report/report_cases.hpp"
 #include "sizesel/report/markdown_report.hpp"
-#include "support/markdown_check.hpp"
+#include "support/report_check.hpp"
 
 using namespace sizesel;
 

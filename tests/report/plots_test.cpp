@@ -4,9 +4,11 @@
 #include <string>
 
 #include "report/report_cases.hpp"
+#include "support/report_check.hpp"
 #include "sizesel/report/plots.hpp"
 
 using namespace sizesel;
+using test_support::occurrences;
 
 namespace {
 
@@ -19,11 +21,6 @@ std::string datablock(const std::string& script, const std::string& name) {
   return script.substr(at + start.size(), end - at - start.size());
 }
 
-std::size_t count(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
-  return n;
-}
 
 Criterion column(const std::string& name, Direction direction) {
   Criterion c;
@@ -75,8 +72,8 @@ TEST_CASE("recommend's plots hold only measured candidates, and their notes say 
   CHECK(datablock(curves.script, "$curve0") == "1 2 0.29999999999999999\n2 1.5 0.40000000000000002\n3 1.2 0.5\n");
   CHECK(datablock(curves.script, "$curve1") != "(none)");
   CHECK(datablock(curves.script, "$curve2") == "(none)");
-  CHECK(count(curves.script, "title 'small'") == 2);  // loss and accuracy panels
-  CHECK(count(curves.script, "title '<b>&x'") == 2);
+  CHECK(occurrences(curves.script, "title 'small'") == 2);  // loss and accuracy panels
+  CHECK(occurrences(curves.script, "title '<b>&x'") == 2);
 }
 
 TEST_CASE("solve's plot shows P against C with the constraint limits, and the mixture as its mean", "[report][plots]") {

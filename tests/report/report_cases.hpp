@@ -9,6 +9,7 @@
 #include "sizesel/report/decision_report.hpp"
 #include "sizesel/report/run_report.hpp"
 #include "sizesel/scenario/table_file.hpp"
+#include "support/table_report.hpp"
 
 namespace report_cases {
 
@@ -16,15 +17,8 @@ using namespace sizesel;
 
 /// configs/paper_case_study.json decided as `sizesel solve` does, with these what-ifs.
 inline TableReport case_study(const TableOverrides& overrides = {}) {
-  const TableFile table = load_table(std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json", overrides);
-  TableReport report;
-  report.name = table.name;
-  report.file = table.file.string();
-  report.options_file = table.options_file.string();
-  report.levels = table.levels;
-  report.problem = table.problem;
-  decide_table(report);
-  return report;
+  return test_support::decided_table_report(
+      load_table(std::string(SIZESEL_SOURCE_DIR) + "/configs/paper_case_study.json", overrides));
 }
 
 inline CandidateResult measured(const std::string& name, double accuracy, int64_t devices, std::vector<double> losses) {

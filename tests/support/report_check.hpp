@@ -1,4 +1,4 @@
-// Checks on Markdown the tests read back: the shape of its tables, and base64 (data: URIs) decoded.
+// Checks on reports the tests read back: how often a part occurs, Markdown tables, base64 (data: URIs) decoded.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,13 @@
 #include <vector>
 
 namespace test_support {
+
+/// How many times `part` occurs in `text`, not overlapping.
+inline std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
+  return n;
+}
 
 /// The cell separators of a Markdown table row: its '|' not escaped by a backslash.
 inline std::size_t table_separators(const std::string& line) {
