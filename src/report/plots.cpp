@@ -198,6 +198,9 @@ std::string scatter_script(const ScatterPlot& plot) {
   const Frame frame = frame_of(plot);
   script += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", number(frame.x.first), number(frame.x.second),
                         number(frame.y.first), number(frame.y.second));
+  // Counts (devices, GPUs) get a tic per whole number, not 1.5 devices.
+  const bool counts = std::all_of(plot.points.begin(), plot.points.end(), [](const ScatterPoint& p) { return p.x == std::floor(p.x); });
+  if (counts && frame.x.second - frame.x.first <= 20) script += "set xtics 1\n";
   int arrow = 0;
   for (const auto& limit : frame.drawn) {
     const bool on_x = limit.metric == plot.x.name;

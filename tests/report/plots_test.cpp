@@ -57,6 +57,7 @@ TEST_CASE("recommend's plots hold only measured candidates, and their notes say 
   CHECK_THAT(scatter.script, Catch::Contains("set label '<b>&x' at 5,0.90000000000000002"));
   CHECK_THAT(scatter.script, Catch::Contains("set label 'devices <= 4' at first 4, graph 0.97"));
   CHECK_THAT(scatter.script, Catch::Contains("set xlabel 'C: devices, lower is better'"));
+  CHECK_THAT(scatter.script, Catch::Contains("set xtics 1\n"));  // whole devices only
   CHECK_THAT(scatter.script, Catch::Contains("set ylabel 'test accuracy (fraction correct), higher is better'"));
   for (const auto& plot : plots) {
     INFO(plot.title);
@@ -88,6 +89,7 @@ TEST_CASE("solve's plot shows P against C with the constraint limits, and the mi
   CHECK_THAT(script, Catch::Contains("set label 'C <= 20' at first 20, graph 0.97"));
   CHECK_THAT(script, Catch::Contains("set label 'P >= 95' at graph 0.99, first 95"));
   CHECK(datablock(script, "$mixture") == "(none)");
+  CHECK(script.find("set xtics 1\n") == std::string::npos);  // 5 to 100 GPUs: gnuplot's own tics
 
   TableOverrides overrides;
   overrides.mode = DecisionMode::kMixture;
