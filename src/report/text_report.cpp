@@ -168,6 +168,4 @@ ReportDocument run_report_document(const RunReport& report) {
   return document;
 }
 
-void write_text_report(const RunReport& report, std::ostream& out) { write_text(run_report_document(report), out); }
-
 }  // namespace sizesel

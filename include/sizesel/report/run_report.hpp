@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -95,9 +94,6 @@ struct RunReport {
 /// The human-readable report as sections: the run, measurements with units, criteria raw and
 /// normalised, scores, exclusions with their margins, and the recommendation with its reasons.
 [[nodiscard]] ReportDocument run_report_document(const RunReport& report);
-
-/// run_report_document() as text.
-void write_text_report(const RunReport& report, std::ostream& out);
 
 /// The JSON document of `recommend --format json` (see docs/output.md).
 [[nodiscard]] nlohmann::json json_report(const RunReport& report);
