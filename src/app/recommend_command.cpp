@@ -1,7 +1,6 @@
 #include "sizesel/app/recommend_command.hpp"
 
 #include <iostream>
-#include <sstream>
 
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/app/pipeline.hpp"

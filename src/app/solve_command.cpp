@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <sstream>
 
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/app/report_file.hpp"

@@ -19,19 +19,19 @@ const char* const kTerminal = "set terminal svg size {},{} noenhanced font 'Helv
 
 std::string number(double value) { return fmt::format("{:.17g}", value); }
 
-/// "NAME (UNIT)", or NAME alone when it has no unit of its own.
-std::string axis_label(const Criterion& criterion) {
-  const bool unit = !criterion.unit.empty() && criterion.unit != criterion.name;
-  return criterion.name + (unit ? " (" + criterion.unit + ")" : "");
+/// " (UNIT)", or "" when the criterion has no unit of its own.
+std::string unit_suffix(const Criterion& criterion) {
+  return criterion.unit.empty() || criterion.unit == criterion.name ? "" : " (" + criterion.unit + ")";
 }
+
+/// "NAME (UNIT)": a measured metric, as an axis label.
+std::string axis_label(const Criterion& criterion) { return criterion.name + unit_suffix(criterion); }
 
 std::string better_text(Direction direction) { return direction == Direction::kMax ? "higher is better" : "lower is better"; }
 
 /// "NAME, METHOD (UNIT)": a criterion given by hand, as an axis label.
 std::string described_label(const Criterion& criterion) {
-  const bool unit = !criterion.unit.empty() && criterion.unit != criterion.name;
-  return criterion.name + (criterion.method.empty() ? "" : ", " + criterion.method) +
-         (unit ? " (" + criterion.unit + ")" : "");
+  return criterion.name + (criterion.method.empty() ? "" : ", " + criterion.method) + unit_suffix(criterion);
 }
 
 /// The axis range: the values with a margin; never below 0 for values that are all >= 0.
