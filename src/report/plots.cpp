@@ -49,8 +49,8 @@ std::pair<double, double> axis_range(const std::vector<double>& values) {
 struct Frame {
   std::pair<double, double> x;
   std::pair<double, double> y;
-  std::vector<Constraint> drawn;   ///< limits inside the axes
-  std::vector<Constraint> beyond;  ///< limits left out of them
+  std::vector<PlotLimit> drawn;   ///< limits inside the axes
+  std::vector<PlotLimit> beyond;  ///< limits left out of them
 };
 
 Frame frame_of(const ScatterPlot& plot) {
@@ -65,16 +65,16 @@ Frame frame_of(const ScatterPlot& plot) {
   const std::vector<double> data_x = xs;
   const std::vector<double> data_y = ys;
   for (const auto& limit : plot.limits) {
-    const bool on_x = limit.metric == plot.x.name;
-    const std::vector<double>& data = on_x ? data_x : data_y;
+    const std::vector<double>& data = limit.on_x ? data_x : data_y;
     const auto [low, high] = std::minmax_element(data.begin(), data.end());
     const double reach = *high > *low ? *high - *low : std::fabs(*low);
-    if (limit.limit < *low - reach || limit.limit > *high + reach) {
+    const double at = limit.constraint.limit;
+    if (at < *low - reach || at > *high + reach) {
       frame.beyond.push_back(limit);
       continue;
     }
     frame.drawn.push_back(limit);
-    (on_x ? xs : ys).push_back(limit.limit);
+    (limit.on_x ? xs : ys).push_back(at);
   }
   frame.x = axis_range(xs);
   frame.y = axis_range(ys);
@@ -86,9 +86,9 @@ std::string lines_note(const ScatterPlot& plot) {
   std::string note = "Dashed line: the Pareto front on these two measures (raw values, constraints aside): no other "
                      "option is at least as good on both and better on one.";
   if (plot.mixture) note += " Star: the recommended mixture, at the share-weighted means of the two measures.";
-  const auto list = [](const std::vector<Constraint>& limits) {
+  const auto list = [](const std::vector<PlotLimit>& limits) {
     std::string text;
-    for (const auto& limit : limits) text += (text.empty() ? "" : ", ") + constraint_text(limit);
+    for (const auto& limit : limits) text += (text.empty() ? "" : ", ") + constraint_text(limit.constraint);
     return text;
   };
   const Frame frame = frame_of(plot);
@@ -100,13 +100,31 @@ std::string lines_note(const ScatterPlot& plot) {
   return note;
 }
 
-/// Constraints on the plotted measures.
-std::vector<Constraint> limits_on(const std::vector<Constraint>& constraints, const std::string& x, const std::string& y) {
-  std::vector<Constraint> limits;
+/// The constraints on the plotted measures: those naming one of `x_names` or `y_names` (a
+/// metric, or a criterion that rests on it alone).
+std::vector<PlotLimit> limits_on(const std::vector<Constraint>& constraints, const std::vector<std::string>& x_names,
+                                 const std::vector<std::string>& y_names) {
+  const auto names = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  std::vector<PlotLimit> limits;
   for (const auto& constraint : constraints) {
-    if (constraint.metric == x || constraint.metric == y) limits.push_back(constraint);
+    if (names(x_names, constraint.metric)) {
+      limits.push_back({constraint, true});
+    } else if (names(y_names, constraint.metric)) {
+      limits.push_back({constraint, false});
+    }
   }
   return limits;
+}
+
+/// The names a constraint on `column` may use: the column, and the criterion that is it alone.
+std::vector<std::string> names_of(const std::string& column, const std::vector<CriterionGroup>& groups) {
+  std::vector<std::string> names = {column};
+  for (const auto& group : groups) {
+    if (group.parts.size() == 1 && group.parts[0].column == column && group.name != column) names.push_back(group.name);
+  }
+  return names;
 }
 
 ScatterPoint::Status status_of(const Recommendation& recommendation, std::size_t i) {
@@ -203,12 +221,12 @@ std::string scatter_script(const ScatterPlot& plot) {
   if (counts && frame.x.second - frame.x.first <= 20) script += "set xtics 1\n";
   int arrow = 0;
   for (const auto& limit : frame.drawn) {
-    const bool on_x = limit.metric == plot.x.name;
-    const std::string at = number(limit.limit);
+    const bool on_x = limit.on_x;
+    const std::string at = number(limit.constraint.limit);
     script += on_x ? fmt::format("set arrow {} from first {}, graph 0 to first {}, graph 1 nohead", ++arrow, at, at)
                    : fmt::format("set arrow {} from graph 0, first {} to graph 1, first {} nohead", ++arrow, at, at);
     script += " dt 3 lw 2 lc rgb '#d73027' back\n";
-    script += fmt::format("set label {} at {} {} textcolor rgb '#d73027' front\n", gnuplot_string(constraint_text(limit)),
+    script += fmt::format("set label {} at {} {} textcolor rgb '#d73027' front\n", gnuplot_string(constraint_text(limit.constraint)),
                           on_x ? "first " + at + ", graph 0.97" : "graph 0.99, first " + at,
                           on_x ? "offset character 0.5,0 left" : "offset character 0,0.7 right");
   }
@@ -300,7 +318,8 @@ std::vector<PlotSpec> run_report_plots(const RunReport& report) {
       plot.x_label = "C: " + axis_label(*column);
       plot.y_label = "test accuracy (fraction correct)";
       plot.title = fmt::format("Test accuracy against cost (C: {})", column->name);
-      plot.limits = limits_on(report.problem.constraints, plot.x.name, plot.y.name);
+      plot.limits = limits_on(report.problem.constraints, names_of(plot.x.name, recommendation.groups),
+                              names_of(plot.y.name, recommendation.groups));
       const auto j = static_cast<std::size_t>(column - table.criteria.begin());
       std::vector<double> xs(table.options.size());
       std::vector<double> ys(table.options.size());
@@ -355,7 +374,7 @@ std::vector<PlotSpec> table_report_plots(const TableReport& report) {
   plot.x_label = described_label(plot.x);
   plot.y_label = described_label(plot.y);
   plot.title = fmt::format("{}: the options on {} and {}", report.name, plot.y.name, plot.x.name);
-  plot.limits = limits_on(report.problem.constraints, plot.x.name, plot.y.name);
+  plot.limits = limits_on(report.problem.constraints, {plot.x.name}, {plot.y.name});
   std::vector<double> xs;
   std::vector<double> ys;
   for (std::size_t i = 0; i < table.options.size(); ++i) {

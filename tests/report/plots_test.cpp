@@ -48,14 +48,18 @@ TEST_CASE("recommend's plots hold only measured candidates, and their notes say 
   REQUIRE(plots.size() == 2);
   const PlotSpec& scatter = plots[0];
   CHECK(scatter.title == "Test accuracy against cost (C: devices)");
-  // small is recommended (devices 2), <b>&x is excluded by devices <= 4 (5 devices).
+  // small is recommended (devices 2), <b>&x is excluded by C <= 4 (5 devices).
   CHECK(datablock(scatter.script, "$recommended") == "2 0.80000000000000004\n");
   CHECK(datablock(scatter.script, "$excluded") == "5 0.90000000000000002\n");
   CHECK(datablock(scatter.script, "$feasible") == "(none)");
   CHECK(datablock(scatter.script, "$front") == "2 0.80000000000000004\n5 0.90000000000000002\n");
   CHECK_THAT(scatter.script, Catch::Contains("set label 'small' at 2,0.80000000000000004"));
   CHECK_THAT(scatter.script, Catch::Contains("set label '<b>&x' at 5,0.90000000000000002"));
-  CHECK_THAT(scatter.script, Catch::Contains("set label 'devices <= 4' at first 4, graph 0.97"));
+  CHECK_THAT(scatter.script, Catch::Contains("set label 'C <= 4' at first 4, graph 0.97"));
+  // accuracy >= 0.5 lies 0.3 below the points, three times their spread: named, not drawn.
+  CHECK(scatter.script.find("accuracy >= 0.5") == std::string::npos);
+  CHECK_THAT(scatter.notes.at(0), Catch::EndsWith("Dotted red lines: the limits of C <= 4. Not drawn, far outside the points: "
+                                                 "accuracy >= 0.5."));
   CHECK_THAT(scatter.script, Catch::Contains("set xlabel 'C: devices, lower is better'"));
   CHECK_THAT(scatter.script, Catch::Contains("set xtics 1\n"));  // whole devices only
   CHECK_THAT(scatter.script, Catch::Contains("set ylabel 'test accuracy (fraction correct), higher is better'"));

@@ -37,7 +37,7 @@ inline CandidateResult measured(const std::string& name, double accuracy, int64_
 }
 
 /// A recommend run made up by hand: "small" (accuracy 0.8, 2 devices) and "<b>&x" (0.9, 5
-/// devices, excluded by devices <= 4) measured; "broken" failed and "slow" was stopped by early
+/// devices, excluded by C <= 4) measured; "broken" failed and "slow" was stopped by early
 /// stopping. P is accuracy alone, C devices alone.
 inline RunReport made_up_run() {
   RunReport report;
@@ -64,13 +64,15 @@ inline RunReport made_up_run() {
   problem.table.criteria = {metric_column("accuracy"), metric_column("devices")};
   problem.groups = {{"P", "performance: test accuracy", {{"accuracy", 1.0}}}, {"C", "compute cost: devices", {{"devices", 1.0}}}};
   problem.weights = {{"P", 0.8}, {"C", 0.2}};
-  problem.constraints = {{"devices", BoundKind::kMax, 4, ConstraintScope::kMixture}};
+  // C rests on devices alone, so a limit on C is one on devices (and drawn on that axis).
+  problem.constraints = {{"C", BoundKind::kMax, 4, ConstraintScope::kMixture},
+                         {"accuracy", BoundKind::kMin, 0.5, ConstraintScope::kMixture}};
   for (std::size_t i = 0; i < 2; ++i) {
     CandidateResult& c = report.candidates[i];
     c.row = i;
     problem.table.options.push_back(c.spec.name);
     problem.table.values.push_back({c.metrics->accuracy, static_cast<double>(c.metrics->devices)});
-    problem.extra.push_back({});
+    problem.extra.push_back({{"C", static_cast<double>(c.metrics->devices)}});
   }
   report.recommendation = decide(problem);
   return report;

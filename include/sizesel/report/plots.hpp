@@ -24,6 +24,12 @@ struct ScatterPoint {
   Status status = Status::kFeasible;
 };
 
+/// A constraint on one of a scatter plot's measures.
+struct PlotLimit {
+  Constraint constraint;
+  bool on_x = true;  ///< on the x measure (else the y measure)
+};
+
 /// Options on two measures, the recommended ones marked, with the Pareto front of the two and
 /// the limits of the constraints on them.
 struct ScatterPlot {
@@ -35,7 +41,7 @@ struct ScatterPlot {
   std::vector<ScatterPoint> points;
   std::string recommended_title = "recommended";  ///< the legend's name for kRecommended
   std::string infeasible_title = "excluded by a constraint";  ///< the legend's name for kInfeasible
-  std::vector<Constraint> limits;  ///< constraints on x.name or y.name, drawn as lines
+  std::vector<PlotLimit> limits;  ///< constraints on the two measures, drawn as lines
   /// In mixture mode: the recommended mixture's share-weighted mean x and y.
   std::optional<std::pair<double, double>> mixture;
 };
