@@ -32,16 +32,21 @@ std::string version_text() {
 }
 
 // The formats a decision (recommend, solve) prints; batch prints text or JSON Lines.
-const std::vector<std::string> kDecisionFormats = {"text", "json", "csv"};
+const std::vector<std::string> kDecisionFormats = {"text", "json", "markdown", "csv"};
 
+// --format and -o; recommend and solve (`reports`) also have --report.
 void add_output_options(CLI::App& command, std::string& format, sizesel::CliOptions& options,
-                        const std::vector<std::string>& formats) {
+                        const std::vector<std::string>& formats, bool reports = false) {
   std::string names;
   for (std::size_t i = 0; i < formats.size(); ++i) {
     names += (i == 0 ? "" : i + 1 == formats.size() ? " or " : ", ") + formats[i];
   }
   command.add_option("--format", format, "Output format: " + names)->check(CLI::IsMember(formats));
   command.add_option("--output,-o", options.output, "Write the result to this file (atomically) instead of stdout");
+  if (reports) {
+    command.add_option("--report", options.report,
+                       "Also write a report with plots to FILE.html or FILE.md (atomically; needs gnuplot)");
+  }
 }
 
 const char* kExitCodes =
@@ -64,7 +69,7 @@ int main(int argc, char** argv) {
   auto* recommend = app.add_subcommand("recommend", "Train and measure the scenario's candidates, then recommend one");
   recommend->add_option("scenario", options.scenario, "Scenario file (JSON), e.g. configs/quickstart.json")
       ->required();
-  add_output_options(*recommend, format, options, kDecisionFormats);
+  add_output_options(*recommend, format, options, kDecisionFormats, true);
   recommend->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
   const CLI::Validator thread_count(
       [](const std::string& text) {
@@ -84,7 +89,11 @@ int main(int argc, char** argv) {
   recommend->add_option("--cache-dir", options.cache_dir,
                         "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
   recommend->add_flag("--no-cache", options.no_cache, "Train everything; neither read nor write the cache");
-  recommend->footer(std::string(kExitCodes) + "\nExample: sizesel recommend configs/quickstart.json --format json -o result.json");
+  recommend->footer(std::string(kExitCodes) +
+                    "\nExamples:\n"
+                    "  sizesel recommend configs/quickstart.json --format json -o result.json\n"
+                    "  sizesel recommend configs/quickstart.json --report review.html   # tables and plots, one file\n"
+                    "  sizesel recommend configs/quickstart.json --format markdown > decision.md");
 
   auto* evaluate = app.add_subcommand("evaluate", "Train and measure one candidate with one seed into the results cache");
   evaluate->add_option("scenario", options.scenario, "Scenario file (JSON)")->required();
@@ -105,7 +114,7 @@ int main(int argc, char** argv) {
 
   auto* solve = app.add_subcommand("solve", "Decide from a criteria table given by hand (JSON or CSV), no training");
   solve->add_option("table", options.table, "Table file: JSON (docs/table.md) or CSV (name,CRITERION,...)")->required();
-  add_output_options(*solve, format, options, kDecisionFormats);
+  add_output_options(*solve, format, options, kDecisionFormats, true);
   solve->add_option("--mode", options.mode, "single (choose one) or mixture (share the load)")
       ->check(CLI::IsMember({"single", "mixture"}));
   solve->add_option("--normalization", options.normalization, "minmax, vector, reference or raw")
@@ -121,7 +130,8 @@ int main(int argc, char** argv) {
                 "\nExamples:\n"
                 "  sizesel solve configs/paper_case_study.json\n"
                 "  sizesel solve configs/paper_case_study.json --mode mixture --max C=7.5 --format json\n"
-                "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2");
+                "  sizesel solve table.csv --direction P=max --direction C=min --weight P=0.8 --weight C=0.2\n"
+                "  sizesel solve configs/paper_case_study.json --report case-study.md   # Markdown with plots");
 
   std::vector<std::filesystem::path> batch_paths;
   auto* batch = app.add_subcommand("batch", "Decide many scenarios and tables sharing one cache (for CI)");
@@ -250,7 +260,10 @@ int main(int argc, char** argv) {
     std::cerr << "sizesel: error: " << error.what() << " (see sizesel --help)\n";
     return kExitInputError;
   }
-  options.format = format == "json" ? OutputFormat::kJson : format == "csv" ? OutputFormat::kCsv : OutputFormat::kText;
+  options.format = format == "json"       ? OutputFormat::kJson
+                   : format == "csv"      ? OutputFormat::kCsv
+                   : format == "markdown" ? OutputFormat::kMarkdown
+                                          : OutputFormat::kText;
   if (options.cache_dir && options.cache_dir->empty()) {
     std::cerr << "sizesel: error: --cache-dir: needs a folder (got \"\")\n";
     return kExitInputError;

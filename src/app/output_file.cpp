@@ -52,14 +52,14 @@ void replace_atomically(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-void check_output_path(const fs::path& path, const std::vector<fs::path>& inputs) {
-  if (path.empty()) throw InputError("--output: needs a file name (got \"\")");
+void check_output_path(const fs::path& path, const std::vector<fs::path>& inputs, const std::string& flag) {
+  if (path.empty()) throw InputError(flag + ": needs a file name (got \"\")");
   const std::string name = path.string();
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw InputError(name + ": --output is a folder; give a file name");
+  if (fs::is_directory(path, ec)) throw InputError(name + ": " + flag + " is a folder; give a file name");
   for (const fs::path& input : inputs) {
     if (fs::exists(path, ec) && fs::equivalent(path, input, ec)) {
-      throw InputError(name + ": --output would overwrite the input file " + input.string());
+      throw InputError(name + ": " + flag + " would overwrite the input file " + input.string());
     }
   }
   if (is_special(path)) return;
@@ -67,7 +67,7 @@ void check_output_path(const fs::path& path, const std::vector<fs::path>& inputs
   const fs::path probe = temporary_next_to(target);
   {
     std::ofstream out(probe, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(name + ": --output cannot be written (is the folder there and writable?)");
+    if (!out) throw InputError(name + ": " + flag + " cannot be written (is the folder there and writable?)");
   }
   std::remove(probe.c_str());
 }

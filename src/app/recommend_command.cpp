@@ -4,14 +4,16 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <sstream>
 
 #include "sizesel/app/local_executor.hpp"
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/app/pipeline.hpp"
+#include "sizesel/app/report_file.hpp"
 #include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/error.hpp"
 #include "sizesel/report/csv_report.hpp"
+#include "sizesel/report/markdown_report.hpp"
+#include "sizesel/report/plots.hpp"
 #include "sizesel/report/run_report.hpp"
 
 namespace sizesel {
@@ -28,7 +30,14 @@ std::string rendered(const Outcome& outcome, OutputFormat format) {
     return outcome.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   if (format == OutputFormat::kCsv) return csv_report(outcome.json);
+  if (format == OutputFormat::kMarkdown) return markdown_text(outcome.document);
   return outcome.text;
+}
+
+/// The --report file first, then the result, each written atomically.
+void deliver_all(const Outcome& outcome, const CliOptions& options) {
+  if (options.report) write_output(*options.report, outcome.report_file);
+  deliver(options.output, rendered(outcome, options.format));
 }
 
 }  // namespace
@@ -39,6 +48,7 @@ PreparedRun prepare_run(const std::filesystem::path& file, const CliOptions& opt
   PreparedRun run{load_scenario(file, overrides), {}};
   if (options.threads) run.scenario.training.threads = *options.threads;
   if (options.output) check_output_path(*options.output, {file});
+  if (options.report) check_report_path(*options.report, {file}, options.output);
   run.pipeline.log = options.quiet ? nullptr : &std::cerr;
   run.pipeline.live = run.pipeline.log != nullptr && stderr_is_terminal();
   if (!options.no_cache) run.pipeline.cache_dir = options.cache_dir ? *options.cache_dir : default_cache_dir();
@@ -62,9 +72,9 @@ Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& o
 
   Outcome outcome;
   outcome.json = json_report(report);
-  std::ostringstream text;
-  write_text_report(report, text);
-  outcome.text = text.str();
+  outcome.document = run_report_document(report);
+  outcome.text = document_text(outcome.document);
+  if (options.report) outcome.report_file = report_file_text(*options.report, outcome.document, run_report_plots(report));
   if (!report.recommendation) {
     // Early stopping found, before training, that no candidate can meet the cost constraints.
     bool screened_out = !report.candidates.empty();
@@ -85,18 +95,18 @@ int run_recommend_command(const CliOptions& options) {
   failed.exit_code = -1;
   try {
     const Outcome outcome = recommend_outcome(options.scenario, options, &failed);
-    deliver(options.output, rendered(outcome, options.format));
+    deliver_all(outcome, options);
     return outcome.exit_code;
   } catch (const TrainingError&) {
     // Every candidate failed: the report listing each failure is still written.
-    if (failed.exit_code != -1) deliver(options.output, rendered(failed, options.format));
+    if (failed.exit_code != -1) deliver_all(failed, options);
     throw;
   }
 }
 
 int run_solve_command(const CliOptions& options) {
   const Outcome outcome = solve_outcome(options.table, options);
-  deliver(options.output, rendered(outcome, options.format));
+  deliver_all(outcome, options);
   return outcome.exit_code;
 }
 

@@ -2,9 +2,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <sstream>
 
 #include "sizesel/app/output_file.hpp"
+#include "sizesel/app/report_file.hpp"
 #include "sizesel/app/result_cache.hpp"
 #include "sizesel/core/input_file.hpp"
 #include "sizesel/core/error.hpp"
@@ -79,6 +79,7 @@ TableOverrides overrides_of(const CliOptions& options) {
 Outcome solve_outcome(const std::filesystem::path& file, const CliOptions& options) {
   const TableFile table = load_table(file, overrides_of(options));
   if (options.output) check_output_path(*options.output, {table.file, table.options_file});
+  if (options.report) check_report_path(*options.report, {table.file, table.options_file}, options.output);
 
   TableReport report;
   report.name = table.name;
@@ -91,9 +92,9 @@ Outcome solve_outcome(const std::filesystem::path& file, const CliOptions& optio
   decide_table(report);
   Outcome outcome;
   outcome.json = table_json_report(report);
-  std::ostringstream text;
-  write_table_text_report(report, text);
-  outcome.text = text.str();
+  outcome.document = table_report_document(report);
+  outcome.text = document_text(outcome.document);
+  if (options.report) outcome.report_file = report_file_text(*options.report, outcome.document, table_report_plots(report));
   outcome.exit_code = report.recommendation.selection.recommended ? kExitRecommended : kExitInfeasible;
   return outcome;
 }

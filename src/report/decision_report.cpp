@@ -45,21 +45,18 @@ std::string winner_text(const DecisionProblem& problem, const std::optional<std:
   return problem.table.options[*winner];
 }
 
-void write_weights(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
-                   std::ostream& out) {
+void add_weights(const Recommendation& recommendation, const std::string& noun, ReportSection& section) {
   std::string weights;
   for (std::size_t k = 0; k < recommendation.groups.size(); ++k) {
     weights += fmt::format("{}{} {}", k > 0 ? ", " : "", recommendation.groups[k].name,
                            short_number(recommendation.weights[k]));
   }
-  out << "weights: " << weights << "; score = sum of weight x normalised criterion; "
-      << (recommendation.mode == DecisionMode::kSingle ? "one " + noun + " chosen by a GLPK MIP"
-                                                       : "shares chosen by a GLPK LP")
-      << '\n';
+  section.line("weights: " + weights + "; score = sum of weight x normalised criterion; " +
+               (recommendation.mode == DecisionMode::kSingle ? "one " + noun + " chosen by a GLPK MIP"
+                                                             : "shares chosen by a GLPK LP"));
   for (const auto& group : recommendation.groups) {
-    if (!group.description.empty()) out << "  " << group.name << ": " << group.description << '\n';
+    if (!group.description.empty()) section.line(group.name + ": " + group.description, true);
   }
-  (void)problem;
 }
 
 /// Whether every criterion is one column of its own (a table given by hand).
@@ -95,12 +92,17 @@ std::string column_header(const Criterion& criterion, const std::string& prefix)
                      criterion.unit.empty() || criterion.unit == criterion.name ? "" : " " + criterion.unit);
 }
 
+/// "raw -> normalised" of option i's column j.
+std::string raw_to_normalised(const DecisionProblem& problem, const Recommendation& recommendation, std::size_t i,
+                              std::size_t j) {
+  return fmt::format("{} -> {}", short_number(problem.table.values[i][j]),
+                     normalised_text(recommendation, recommendation.normalized.values[i][j]));
+}
+
 /// Criteria that combine several columns: their values, then every column raw -> normalised.
-void write_grouped_criteria(const DecisionProblem& problem, const Recommendation& recommendation,
-                            const std::string& noun, std::ostream& out) {
+void add_grouped_criteria(const DecisionProblem& problem, const Recommendation& recommendation,
+                          const std::string& noun, ReportDocument& document) {
   const auto& table = problem.table;
-  out << fmt::format("Criteria (each the sub-weighted mean of its normalised sub-criteria, normalised by {})\n",
-                     to_string(recommendation.normalization));
   std::vector<std::string> header = {noun};
   for (const auto& group : recommendation.groups) header.push_back(group.name);
   header.push_back("score");
@@ -113,9 +115,11 @@ void write_grouped_criteria(const DecisionProblem& problem, const Recommendation
     row.push_back(status_text(recommendation, i));
     rows.push_back(row);
   }
-  write_table(rows, out);
+  document
+      .section(fmt::format("Criteria (each the sub-weighted mean of its normalised sub-criteria, normalised by {})",
+                           to_string(recommendation.normalization)))
+      .table(std::move(rows));
 
-  out << "\nSub-criteria (raw -> normalised), one row each, with its direction, unit and sub-weight\n";
   std::vector<std::string> sub_header = {"criterion: sub-criterion"};
   for (const auto& option : table.options) sub_header.push_back(option);
   std::vector<std::vector<std::string>> sub_rows = {sub_header};
@@ -126,28 +130,26 @@ void write_grouped_criteria(const DecisionProblem& problem, const Recommendation
         std::vector<std::string> row = {column_header(table.criteria[j], group.name + ": ") + " [" +
                                         short_number(part.weight) + "]"};
         for (std::size_t i = 0; i < table.options.size(); ++i) {
-          row.push_back(fmt::format("{} -> {}", short_number(table.values[i][j]),
-                                    normalised_text(recommendation, recommendation.normalized.values[i][j])));
+          row.push_back(raw_to_normalised(problem, recommendation, i, j));
         }
         sub_rows.push_back(row);
       }
     }
   }
-  write_table(sub_rows, out);
+  ReportSection& sub = document.section("Sub-criteria (raw -> normalised), one row each, with its direction, unit and sub-weight");
+  sub.table(std::move(sub_rows));
+  add_weights(recommendation, noun, sub);
 }
 
-void write_criteria(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
-                    std::ostream& out) {
+void add_criteria(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                  ReportDocument& document) {
   if (!one_column_each(recommendation)) {
-    write_grouped_criteria(problem, recommendation, noun, out);
-    write_weights(problem, recommendation, noun, out);
+    add_grouped_criteria(problem, recommendation, noun, document);
     return;
   }
   const auto& table = problem.table;
   const bool bounded = recommendation.normalization == Normalization::kMinMax ||
                        recommendation.normalization == Normalization::kVector;
-  out << fmt::format("Criteria (raw -> normalised by {}{})\n", to_string(recommendation.normalization),
-                     bounded ? ", 1 = best" : "");
   std::vector<std::string> header = {noun};
   for (const auto& criterion : table.criteria) header.push_back(column_header(criterion, ""));
   header.push_back("score");
@@ -155,97 +157,101 @@ void write_criteria(const DecisionProblem& problem, const Recommendation& recomm
   std::vector<std::vector<std::string>> rows = {header};
   for (std::size_t i = 0; i < table.options.size(); ++i) {
     std::vector<std::string> row = {table.options[i]};
-    for (std::size_t j = 0; j < table.criteria.size(); ++j) {
-      row.push_back(fmt::format("{} -> {}", short_number(table.values[i][j]),
-                                normalised_text(recommendation, recommendation.normalized.values[i][j])));
-    }
+    for (std::size_t j = 0; j < table.criteria.size(); ++j) row.push_back(raw_to_normalised(problem, recommendation, i, j));
     row.push_back(fmt::format("{:.4f}", recommendation.selection.options[i].score));
     row.push_back(status_text(recommendation, i));
     rows.push_back(row);
   }
-  write_table(rows, out);
-  write_weights(problem, recommendation, noun, out);
+  ReportSection& section = document.section(fmt::format(
+      "Criteria (raw -> normalised by {}{})", to_string(recommendation.normalization), bounded ? ", 1 = best" : ""));
+  section.table(std::move(rows));
+  add_weights(recommendation, noun, section);
 }
 
 // Why the recommended option beats `other`: the weighted criterion differences, largest first.
-std::string advantage_text(const DecisionProblem& problem, const Recommendation& recommendation, std::size_t chosen,
-                           std::size_t other) {
+std::string advantage_text(const Recommendation& recommendation, std::size_t chosen, std::size_t other) {
   std::vector<std::pair<double, std::string>> parts;
   for (std::size_t k = 0; k < recommendation.groups.size(); ++k) {
     const double delta = recommendation.weights[k] * (recommendation.criterion_values[chosen][k] -
                                                       recommendation.criterion_values[other][k]);
     if (std::fabs(delta) > 1e-12) parts.emplace_back(delta, recommendation.groups[k].name);
   }
-  (void)problem;
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return std::fabs(a.first) > std::fabs(b.first); });
   std::string text;
   for (const auto& [delta, name] : parts) text += fmt::format("{}{} {:+.3f}", text.empty() ? "" : ", ", name, delta);
   return text.empty() ? "no weighted difference" : text;
 }
 
-void write_infeasible(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
-                      std::ostream& out) {
+void add_infeasible(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                    ReportDocument& document) {
   const auto& selection = recommendation.selection;
   const bool any_eligible = std::any_of(selection.options.begin(), selection.options.end(),
                                         [](const OptionResult& option) { return option.eligible; });
-  if (recommendation.mode == DecisionMode::kSingle) {
-    out << fmt::format("No {} satisfies the constraints:\n", noun);
-  } else if (!any_eligible) {
-    out << fmt::format("No {} may take a share: each breaks a constraint every {} used must meet:\n", noun, noun);
-  } else {
-    out << fmt::format("No mixture of {}s satisfies the constraints (on the share-weighted mean):\n", noun);
-  }
+  ReportSection& section = document.section(
+      recommendation.mode == DecisionMode::kSingle
+          ? fmt::format("No {} satisfies the constraints:", noun)
+          : !any_eligible
+                ? fmt::format("No {} may take a share: each breaks a constraint every {} used must meet:", noun, noun)
+                : fmt::format("No mixture of {}s satisfies the constraints (on the share-weighted mean):", noun));
   for (std::size_t i = 0; i < problem.table.options.size(); ++i) {
     for (const auto& exclusion : selection.options[i].excluded_by) {
-      out << "  " << problem.table.options[i] << ": " << exclusion_text(exclusion) << '\n';
+      section.line(problem.table.options[i] + ": " + exclusion_text(exclusion), true);
     }
   }
 }
 
-void write_single_decision(const DecisionProblem& problem, const Recommendation& recommendation, std::ostream& out) {
+void add_single_decision(const DecisionProblem& problem, const Recommendation& recommendation,
+                         ReportDocument& document) {
   const auto& table = problem.table;
   const auto& selection = recommendation.selection;
   const std::size_t chosen = *selection.recommended;
-  out << fmt::format("Recommendation: {} (score {:.4f})\n", table.options[chosen], selection.objective);
+  ReportSection& section =
+      document.section(fmt::format("Recommendation: {} (score {:.4f})", table.options[chosen], selection.objective));
   if (!problem.constraints.empty()) {
     std::string met;
     for (const auto& constraint : problem.constraints) {
       met += fmt::format("{}{} ({})", met.empty() ? "" : ", ", constraint_text(constraint),
                          short_number(constrained_value(problem, chosen, constraint)));
     }
-    out << "  meets " << met << '\n';
+    section.line("meets " + met, true);
   }
   for (std::size_t index : selection.tied) {
-    out << fmt::format("  ties with {} (same score); the tie goes to the first listed\n", table.options[index]);
+    section.line(fmt::format("ties with {} (same score); the tie goes to the first listed", table.options[index]), true);
   }
   for (std::size_t i = 0; i < table.options.size(); ++i) {
     if (i == chosen || std::find(selection.tied.begin(), selection.tied.end(), i) != selection.tied.end()) continue;
     const OptionResult& option = selection.options[i];
     if (option.feasible) {
-      out << fmt::format("  beats {} ({:.4f}): {}\n", table.options[i], option.score,
-                         advantage_text(problem, recommendation, chosen, i));
+      section.line(fmt::format("beats {} ({:.4f}): {}", table.options[i], option.score,
+                               advantage_text(recommendation, chosen, i)),
+                   true);
     } else if (option.score > selection.objective) {
-      out << fmt::format("  {} would score higher ({:.4f}) but is excluded by {}\n", table.options[i], option.score,
-                         exclusion_text(option.excluded_by.front()));
+      section.line(fmt::format("{} would score higher ({:.4f}) but is excluded by {}", table.options[i], option.score,
+                               exclusion_text(option.excluded_by.front())),
+                   true);
     } else {
-      out << fmt::format("  {} is excluded by {}\n", table.options[i], exclusion_text(option.excluded_by.front()));
+      section.line(fmt::format("{} is excluded by {}", table.options[i], exclusion_text(option.excluded_by.front())),
+                   true);
     }
   }
 }
 
-void write_mixture_decision(const DecisionProblem& problem, const Recommendation& recommendation, std::ostream& out) {
+void add_mixture_decision(const DecisionProblem& problem, const Recommendation& recommendation,
+                          ReportDocument& document) {
   const auto& selection = recommendation.selection;
   const MixtureResult& mixture = *selection.mixture;
-  out << fmt::format("Recommendation: the mixture {} (score {:.4f}); largest share: {}\n",
-                     mixture_text(problem, mixture.shares), selection.objective,
-                     problem.table.options[*selection.recommended]);
-  out << "  shares are fractions of the traffic (or capacity) each option serves; constraints without\n"
-         "  \"(each option)\" apply to the share-weighted mean\n";
+  ReportSection& section = document.section(
+      fmt::format("Recommendation: the mixture {} (score {:.4f}); largest share: {}",
+                  mixture_text(problem, mixture.shares), selection.objective, problem.table.options[*selection.recommended]));
+  section.line("shares are fractions of the traffic (or capacity) each option serves; constraints without\n"
+               "\"(each option)\" apply to the share-weighted mean",
+               true);
   if (!mixture.unique) {
     std::string others;
     for (std::size_t index : selection.tied) others += (others.empty() ? "" : ", ") + problem.table.options[index];
-    out << "  other mixtures reach the same score" << (others.empty() ? "" : " (also using " + others + ")")
-        << "; the tie goes to the most share for the first listed\n";
+    section.line("other mixtures reach the same score" + (others.empty() ? "" : " (also using " + others + ")") +
+                     "; the tie goes to the most share for the first listed",
+                 true);
   }
   if (mixture.constraints.empty()) return;
   std::vector<std::vector<std::string>> rows = {{"constraint", "mixture value", "status", "shadow price"}};
@@ -256,13 +262,14 @@ void write_mixture_decision(const DecisionProblem& problem, const Recommendation
                     short_number(activity.shadow_price) +
                         (kinked ? " (" + weight_text(activity.shadow_price_lowering) + " below the limit)" : "")});
   }
-  write_table(rows, out, "  ");
-  out << "  shadow price: score gained per unit the limit is raised; where the optimum sits on a corner the\n"
-         "  rate below the limit differs and is shown too (both from GLPK: extreme dual solutions)\n";
+  section.table(std::move(rows), true);
+  section.line("shadow price: score gained per unit the limit is raised; where the optimum sits on a corner the\n"
+               "rate below the limit differs and is shown too (both from GLPK: extreme dual solutions)",
+               true);
 }
 
-void write_pareto(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
-                  std::ostream& out) {
+void add_pareto(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
+                ReportDocument& document) {
   std::string dominated;
   for (std::size_t i = 0; i < problem.table.options.size(); ++i) {
     const auto& by = recommendation.dominated_by[i];
@@ -271,14 +278,13 @@ void write_pareto(const DecisionProblem& problem, const Recommendation& recommen
     for (std::size_t d : by) list += (list.empty() ? "" : ", ") + problem.table.options[d];
     dominated += fmt::format("{}{} (by {})", dominated.empty() ? "" : "; ", problem.table.options[i], list);
   }
-  out << "\nPareto: " << (dominated.empty() ? "every " + noun + " is Pareto-optimal" : "dominated: " + dominated)
-      << " (on every criterion, raw values, constraints aside)\n";
+  document.section("Pareto: " + (dominated.empty() ? "every " + noun + " is Pareto-optimal" : "dominated: " + dominated) +
+                   " (on every criterion, raw values, constraints aside)");
 }
 
-void write_stability(const DecisionProblem& problem, const Recommendation& recommendation, std::ostream& out) {
+void add_stability(const DecisionProblem& problem, const Recommendation& recommendation, ReportDocument& document) {
   const Stability& stability = recommendation.stability;
   if (stability.ranges.empty()) return;
-  out << "\nWeight stability (one weight at a time, the others fixed; at a range end the two tie)\n";
   std::vector<std::vector<std::string>> rows = {
       {"criterion", "weight", "decision holds for", "below the range", "above the range"}};
   for (const auto& range : stability.ranges) {
@@ -288,25 +294,27 @@ void write_stability(const DecisionProblem& problem, const Recommendation& recom
                     winner_text(problem, range.below, range.shares_below),
                     winner_text(problem, range.above, range.shares_above)});
   }
-  write_table(rows, out);
+  ReportSection& section =
+      document.section("Weight stability (one weight at a time, the others fixed; at a range end the two tie)");
+  section.table(std::move(rows));
   if (!stability.smallest_flip) {
-    out << "No change of a single weight alters the decision.\n";
+    section.line("No change of a single weight alters the decision.");
     return;
   }
   const WeightFlip& flip = *stability.smallest_flip;
   const WeightRange& range = stability.ranges[flip.range];
   const auto& shares = flip.rise ? range.shares_above : range.shares_below;
   if (flip.change == 0) {
-    out << fmt::format("The decision is tied on {}: any {} of its weight {} hands it to {}\n",
-                       recommendation.groups[range.criterion].name, flip.rise ? "rise" : "fall",
-                       short_number(range.weight), winner_text(problem, flip.winner, shares));
+    section.line(fmt::format("The decision is tied on {}: any {} of its weight {} hands it to {}",
+                             recommendation.groups[range.criterion].name, flip.rise ? "rise" : "fall",
+                             short_number(range.weight), winner_text(problem, flip.winner, shares)));
     return;
   }
-  out << fmt::format("Smallest change that alters the decision: {} {} -> {} ({:+.4g}{}): {} takes over\n",
-                     recommendation.groups[range.criterion].name, short_number(range.weight), short_number(flip.to),
-                     flip.change,
-                     range.weight > 0 ? fmt::format(", {:+.1f}%", 100.0 * flip.change / range.weight) : "",
-                     winner_text(problem, flip.winner, shares));
+  section.line(fmt::format("Smallest change that alters the decision: {} {} -> {} ({:+.4g}{}): {} takes over",
+                           recommendation.groups[range.criterion].name, short_number(range.weight),
+                           short_number(flip.to), flip.change,
+                           range.weight > 0 ? fmt::format(", {:+.1f}%", 100.0 * flip.change / range.weight) : "",
+                           winner_text(problem, flip.winner, shares)));
 }
 
 Json constraint_json(const Constraint& constraint) {
@@ -380,19 +388,20 @@ double constrained_value(const DecisionProblem& problem, std::size_t option, con
   return problem.extra.at(option).at(constraint.metric);
 }
 
-void write_decision_text(const DecisionProblem& problem, const Recommendation& recommendation, const std::string& noun,
-                         std::ostream& out) {
-  write_criteria(problem, recommendation, noun, out);
-  out << '\n';
+ReportDocument decision_document(const DecisionProblem& problem, const Recommendation& recommendation,
+                                 const std::string& noun) {
+  ReportDocument document;
+  add_criteria(problem, recommendation, noun, document);
   if (!recommendation.selection.recommended) {
-    write_infeasible(problem, recommendation, noun, out);
+    add_infeasible(problem, recommendation, noun, document);
   } else if (recommendation.selection.mixture) {
-    write_mixture_decision(problem, recommendation, out);
+    add_mixture_decision(problem, recommendation, document);
   } else {
-    write_single_decision(problem, recommendation, out);
+    add_single_decision(problem, recommendation, document);
   }
-  write_pareto(problem, recommendation, noun, out);
-  write_stability(problem, recommendation, out);
+  add_pareto(problem, recommendation, noun, document);
+  add_stability(problem, recommendation, document);
+  return document;
 }
 
 Json decision_json(const DecisionProblem& problem, const Recommendation& recommendation) {
@@ -494,20 +503,24 @@ void decide_table(TableReport& report) {
   }
 }
 
-void write_table_text_report(const TableReport& report, std::ostream& out) {
-  out << fmt::format("sizesel solve: {} ({})\n", report.name, report.file);
-  if (report.options_file != report.file) out << "options from " << report.options_file << '\n';
+ReportDocument table_report_document(const TableReport& report) {
+  ReportDocument document;
+  ReportSection& header = document.section(fmt::format("sizesel solve: {} ({})", report.name, report.file));
+  if (report.options_file != report.file) header.line("options from " + report.options_file);
   if (!report.levels.empty()) {
     std::vector<std::pair<std::string, double>> levels(report.levels.begin(), report.levels.end());
     std::sort(levels.begin(), levels.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     std::string text;
     for (const auto& [name, value] : levels) text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, short_number(value));
-    out << "levels: " << text << '\n';
+    header.line("levels: " + text);
   }
-  out << fmt::format("mode {}, normalisation {}\n\n", to_string(report.recommendation.mode),
-                     to_string(report.recommendation.normalization));
-  write_decision_text(report.problem, report.recommendation, "option", out);
+  header.line(fmt::format("mode {}, normalisation {}", to_string(report.recommendation.mode),
+                          to_string(report.recommendation.normalization)));
+  document.append(decision_document(report.problem, report.recommendation, "option"));
+  return document;
 }
+
+void write_table_text_report(const TableReport& report, std::ostream& out) { write_text(table_report_document(report), out); }
 
 Json table_json_report(const TableReport& report) {
   Json json = {{"schema_version", 1}};

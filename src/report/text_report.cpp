@@ -30,10 +30,9 @@ std::string with_spread(const CandidateResult& candidate, const std::string& nam
   return text;
 }
 
-void write_quality(const RunReport& report, std::ostream& out) {
+void add_quality(const RunReport& report, ReportDocument& document) {
   const std::string seeds =
       report.info.repeats > 1 ? fmt::format("; mean ± std over {} seeds", report.info.repeats) : std::string();
-  out << fmt::format("Quality, robustness and interpretability (test split{})\n", seeds);
   std::vector<std::vector<std::string>> rows = {{"candidate", "architecture", "params", "MACs", "accuracy", "F1 macro",
                                                  "corrupt acc", "FGSM 1/255", "FGSM 2/255", "gap", "faithfulness"}};
   for (const auto& c : report.candidates) {
@@ -45,10 +44,10 @@ void write_quality(const RunReport& report, std::ostream& out) {
                     with_spread(c, "fgsm_accuracy_1", "{:.4f}"), with_spread(c, "fgsm_accuracy_2", "{:.4f}"),
                     with_spread(c, "generalization_gap", "{:+.4f}"), with_spread(c, "faithfulness", "{:.3f}")});
   }
-  write_table(rows, out);
+  document.section(fmt::format("Quality, robustness and interpretability (test split{})", seeds)).table(std::move(rows));
 }
 
-void write_corruptions(const RunReport& report, std::ostream& out) {
+void add_corruptions(const RunReport& report, ReportDocument& document) {
   std::vector<std::string> names;
   for (const auto& c : report.candidates) {
     if (!c.metrics) continue;
@@ -57,7 +56,6 @@ void write_corruptions(const RunReport& report, std::ostream& out) {
     }
   }
   if (names.empty()) return;
-  out << "\nAccuracy under CIFAR-10-C corruptions (mean over the severities measured)\n";
   std::vector<std::string> header = {"candidate"};
   header.insert(header.end(), names.begin(), names.end());
   std::vector<std::vector<std::string>> rows = {header};
@@ -76,16 +74,15 @@ void write_corruptions(const RunReport& report, std::ostream& out) {
     }
     rows.push_back(row);
   }
-  write_table(rows, out);
+  document.section("Accuracy under CIFAR-10-C corruptions (mean over the severities measured)").table(std::move(rows));
 }
 
-void write_cost(const RunReport& report, std::ostream& out) {
+void add_cost(const RunReport& report, ReportDocument& document) {
   const RunInfo& info = report.info;
-  out << fmt::format("\nCost (latency at batch 1 and throughput at batch {} on this machine; devices for {} images/s "
-                     "on {}{})\n",
-                     info.deployment_batch, short_number(info.target_rate), info.device_name,
-                     info.device_speedup != 1 ? fmt::format(", {}x this machine", short_number(info.device_speedup))
-                                              : std::string());
+  ReportSection& section = document.section(fmt::format(
+      "Cost (latency at batch 1 and throughput at batch {} on this machine; devices for {} images/s on {}{})",
+      info.deployment_batch, short_number(info.target_rate), info.device_name,
+      info.device_speedup != 1 ? fmt::format(", {}x this machine", short_number(info.device_speedup)) : std::string()));
   std::vector<std::vector<std::string>> rows = {{"candidate", "p50 ms", "p99 ms", "images/s", "infer MiB", "train MiB",
                                                  "devices", "train s", "retrain h", "checkpoint MiB"}};
   for (const auto& c : report.candidates) {
@@ -97,17 +94,10 @@ void write_cost(const RunReport& report, std::ostream& out) {
                     fmt::format("{:.1f}", m.train_seconds), short_number(m.retrain_device_hours, 3),
                     fmt::format("{:.2f}", m.checkpoint_mib)});
   }
-  write_table(rows, out);
+  section.table(std::move(rows));
   for (const auto& c : report.candidates) {
-    if (!c.stopped.empty()) {
-      out << "STOPPED " << c.spec.name
-          << (c.stopped_after == 0 ? std::string(" before training")
-                                   : fmt::format(" after {:.0f}% of its training", 100 * c.stopped_after))
-          << ": " << c.stopped << '\n';
-    } else if (!c.metrics) {
-      out << "FAILED " << c.spec.name << ": " << c.failure << '\n';
-    }
-    for (const auto& warning : c.warnings) out << "WARNING " << c.spec.name << ": " << warning << '\n';
+    if (const std::string why = left_out_reason(c); !why.empty()) section.line(why);
+    for (const auto& warning : c.warnings) section.line("WARNING " + c.spec.name + ": " + warning);
   }
 }
 
@@ -115,25 +105,38 @@ double ratio_or_one(double part, double whole) { return whole > 0 ? part / whole
 
 }  // namespace
 
-void write_text_report(const RunReport& report, std::ostream& out) {
+std::string left_out_reason(const CandidateResult& candidate) {
+  if (!candidate.stopped.empty()) {
+    return "STOPPED " + candidate.spec.name +
+           (candidate.stopped_after == 0 ? std::string(" before training")
+                                         : fmt::format(" after {:.0f}% of its training", 100 * candidate.stopped_after)) +
+           ": " + candidate.stopped;
+  }
+  if (!candidate.metrics) return "FAILED " + candidate.spec.name + ": " + candidate.failure;
+  return "";
+}
+
+ReportDocument run_report_document(const RunReport& report) {
   const RunInfo& info = report.info;
-  out << fmt::format("sizesel recommend: {} ({})\n", report.scenario_name, report.scenario_file);
+  ReportDocument document;
+  ReportSection& header =
+      document.section(fmt::format("sizesel recommend: {} ({})", report.scenario_name, report.scenario_file));
   std::string shape;
   for (int64_t d : info.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-  out << fmt::format("dataset: {} at {}: {} training / {} test images, {} classes, {}\n", info.dataset_format,
-                     info.dataset_root, info.train_images, info.test_images, info.num_classes, shape);
-  out << fmt::format("run: {}, threads: {}, libtorch {}, GLPK {}, {:.1f} s; {} seed{} per candidate; ", info.device,
-                     info.threads, info.torch_version, info.glpk_version, info.wall_seconds, info.repeats,
-                     info.repeats == 1 ? "" : "s");
-  out << (info.cache_dir.empty() ? std::string("cache off")
-                                 : fmt::format("cache {}: {} reused, {} trained", info.cache_dir, info.cache_hits,
-                                               info.trained))
-      << "\n";
+  header.line(fmt::format("dataset: {} at {}: {} training / {} test images, {} classes, {}", info.dataset_format,
+                          info.dataset_root, info.train_images, info.test_images, info.num_classes, shape));
+  header.line(fmt::format("run: {}, threads: {}, libtorch {}, GLPK {}, {:.1f} s; {} seed{} per candidate; ",
+                          info.device, info.threads, info.torch_version, info.glpk_version, info.wall_seconds,
+                          info.repeats, info.repeats == 1 ? "" : "s") +
+              (info.cache_dir.empty() ? std::string("cache off")
+                                      : fmt::format("cache {}: {} reused, {} trained", info.cache_dir, info.cache_hits,
+                                                    info.trained)));
   if (info.executor) {
     const ExecutorInfo& e = *info.executor;
-    out << fmt::format("executor: {}, {} job{} at a time x {} thread{}: {} evaluated and stored, {} failed, in {:.1f} s\n",
-                       e.name, e.jobs, e.jobs == 1 ? "" : "s", e.threads, e.threads == 1 ? "" : "s", e.evaluated,
-                       e.failed, e.wall_seconds);
+    header.line(fmt::format("executor: {}, {} job{} at a time x {} thread{}: {} evaluated and stored, {} failed, in "
+                            "{:.1f} s",
+                            e.name, e.jobs, e.jobs == 1 ? "" : "s", e.threads, e.threads == 1 ? "" : "s", e.evaluated,
+                            e.failed, e.wall_seconds));
   }
   if (info.early_stopping) {
     std::string rungs;
@@ -143,34 +146,33 @@ void write_text_report(const RunReport& report, std::ostream& out) {
                                                         "{:.0f}% at each",
                                                         rungs, 100 * info.keep);
     if (info.full_training_macs <= 0) {
-      out << fmt::format("early stopping: {}; nothing to train\n", how);
+      header.line(fmt::format("early stopping: {}; nothing to train", how));
     } else {
-      out << fmt::format("early stopping: {}; training compute {:.0f}% of full evaluation by MACs ({:.3g} of {:.3g} "
-                         "TMAC), {:.0f}% by seconds ({:.1f} of about {:.1f} s)\n",
-                         how, 100 * ratio_or_one(info.training_macs, info.full_training_macs),
-                         info.training_macs / 1e12, info.full_training_macs / 1e12,
-                         100 * ratio_or_one(info.training_seconds, info.full_training_seconds),
-                         info.training_seconds, info.full_training_seconds);
+      header.line(fmt::format("early stopping: {}; training compute {:.0f}% of full evaluation by MACs ({:.3g} of "
+                              "{:.3g} TMAC), {:.0f}% by seconds ({:.1f} of about {:.1f} s)",
+                              how, 100 * ratio_or_one(info.training_macs, info.full_training_macs),
+                              info.training_macs / 1e12, info.full_training_macs / 1e12,
+                              100 * ratio_or_one(info.training_seconds, info.full_training_seconds),
+                              info.training_seconds, info.full_training_seconds));
     }
   }
-  out << '\n';
-  write_quality(report, out);
-  write_corruptions(report, out);
-  write_cost(report, out);
+  add_quality(report, document);
+  add_corruptions(report, document);
+  add_cost(report, document);
   if (!report.recommendation) {
     bool screened = false;
     for (const auto& c : report.candidates) screened = screened || (!c.stopped.empty() && c.stopped_after == 0);
-    out << (screened ? "\nNo candidate meets the cost constraints: nothing satisfies the constraints.\n"
-                     : "\nNo candidate could be trained and measured; nothing to decide.\n");
-    return;
+    document.section(screened ? "No candidate meets the cost constraints: nothing satisfies the constraints."
+                              : "No candidate could be trained and measured; nothing to decide.");
+    return document;
   }
   if (info.confidence) {
-    out << fmt::format("\nConstraints are checked against the {:.0f}% one-sided confidence bound of the mean over "
-                       "the seeds (Student's t): lower for a minimum, upper for a maximum.\n",
-                       100 * *info.confidence);
+    document.section(fmt::format("Constraints are checked against the {:.0f}% one-sided confidence bound of the mean "
+                                 "over the seeds (Student's t): lower for a minimum, upper for a maximum.",
+                                 100 * *info.confidence));
   }
-  out << '\n';
-  write_decision_text(report.problem, *report.recommendation, "candidate", out);
+  document.append(decision_document(report.problem, *report.recommendation, "candidate"));
+  return document;
 }
 
 }  // namespace sizesel

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli_support.hpp"
+#include "support/report_check.hpp"
 
 namespace fs = std::filesystem;
 
@@ -885,4 +886,60 @@ TEST_CASE("evaluate trains one candidate and seed into the cache, under the key 
   CHECK_THAT(seed.err, Catch::Contains("/training/seed: --seed 2 is not one of the scenario's seeds (1)"));
   CHECK(sizesel(dir, "evaluate " + file + " --candidate r8 --no-cache").exit_code == 1);
   CHECK(sizesel(dir, "evaluate " + file).exit_code == 1);  // --candidate is required
+}
+
+TEST_CASE("recommend --report draws accuracy against cost and the training curves, and --format markdown prints the tables",
+          "[cli][real][report]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const auto scenario = dir.write("s.json", tiny_scenario(R"({"max": {"params": 10000}})"));
+  const fs::path html = dir.path() / "review.html";
+  const fs::path markdown = dir.path() / "decision.md";
+  const Run run = sizesel(dir, "recommend '" + scenario.string() + "' -q --format markdown -o '" + markdown.string() +
+                                   "' --report '" + html.string() + "'");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.empty());
+
+  const std::string page = read_file(html);
+  for (const char* section : {"<h1>sizesel recommend: tiny (", "<h2>Plot: Test accuracy against cost (C: devices)</h2>",
+                              "<h2>Plot: Training curves</h2>", "<h2>Quality, robustness and interpretability (test split)</h2>",
+                              "<h2>Cost (latency at batch 1", "<h2>Criteria (each the sub-weighted mean",
+                              "<h2>Sub-criteria (raw -&gt; normalised)", "<h2>Recommendation: mini (score",
+                              "<h2>Weight stability ("}) {
+    CHECK_THAT(page, Catch::Contains(section));
+  }
+  CHECK(test_support::occurrences(page, "<svg") == 2);
+  CHECK_THAT(page, Catch::Contains("<td>RECOMMENDED</td>"));
+  CHECK_THAT(page, Catch::Contains("<td>excluded: params &lt;= 10000 (got 75002, over by 65002)</td>"));
+  CHECK_THAT(page, Catch::Contains("<th>p50 ms</th><th>p99 ms</th>"));
+  for (const char* name : {"<td>r8</td>", "<td>mini</td>", "<text>r8</text>", "<text>mini</text>"}) CHECK_THAT(page, Catch::Contains(name));
+
+  const std::string md = read_file(markdown);
+  CHECK(md.rfind("# sizesel recommend: tiny (", 0) == 0);
+  CHECK(md.find("data:image") == std::string::npos);  // --format markdown has the tables, not the plots
+  CHECK_THAT(md, Catch::Contains("| mini |"));
+  CHECK_THAT(md, Catch::Contains("\n## Recommendation: mini (score "));
+  const auto shape = test_support::markdown_table_shape(md);
+  CHECK(shape.tables >= 6);  // quality, corruptions, cost, criteria, sub-criteria, weight stability
+  CHECK(shape.problems.empty());
+}
+
+TEST_CASE("recommend checks --report before training: without gnuplot it stops at once, exit 2, nothing trained",
+          "[cli][report]") {
+  TempDir dir;
+  const fs::path empty = dir.path() / "empty-bin";
+  fs::create_directory(empty);
+  const auto scenario = dir.write("s.json", tiny_scenario("{}"));
+  const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --report '" + (dir.path() / "r.html").string() + "'",
+                          "PATH='" + empty.string() + "' ");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "sizesel: error: gnuplot: not found on PATH; --report draws its plots with it (Debian: apt-get install "
+                   "gnuplot-nox)\n");
+  CHECK(!fs::exists(dir.path() / "r.html"));
+  CHECK(!fs::exists(dir.path() / "cache"));
+  const Run bad = sizesel(dir, "recommend '" + scenario.string() + "' --report '" + (dir.path() / "r.txt").string() + "'");
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Catch::Contains("r.txt: --report must end in .html (or .htm) or .md (or .markdown)"));
+  CHECK(!fs::exists(dir.path() / "cache"));
 }

@@ -30,7 +30,7 @@ expect() {
 expect "sizesel rec" "recommend"
 expect "sizesel ca" "cache"
 expect "sizesel cache " "clear list"
-expect "sizesel solve t.json --format " "csv json text"
+expect "sizesel solve t.json --format " "csv json markdown text"
 expect "sizesel batch a.json --format " "json text"
 expect "sizesel solve t.json --mode m" "mixture"
 expect "sizesel recommend s.json --q" "--quiet"

@@ -8,12 +8,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "app/cli_support.hpp"
+#include "support/report_check.hpp"
 
 namespace fs = std::filesystem;
 using cli_support::read_file;
@@ -356,4 +359,154 @@ TEST_CASE("validate and batch recognise a table that carries comments as a table
   INFO(batch.err);
   CHECK(batch.exit_code == 0);
   CHECK_THAT(batch.out, Catch::Contains("\"recommended\":\"s3\""));
+}
+
+TEST_CASE("solve --format markdown prints the text report's sections as headings and well-formed tables", "[cli][solve][report]") {
+  TempDir dir;
+  const Run text = sizesel(dir, "solve '" + kCaseStudy + "'");
+  const Run markdown = sizesel(dir, "solve '" + kCaseStudy + "' --format markdown");
+  INFO(markdown.err);
+  REQUIRE(markdown.exit_code == 0);
+  CHECK(markdown.out.rfind("# sizesel solve: paper-case-study (", 0) == 0);
+  CHECK_THAT(markdown.out, Catch::Contains("\n## Recommendation: s3 (score 0.8518)\n"));
+  CHECK_THAT(markdown.out, Catch::Contains("| s4 | 99 -> 0.89 | 50 -> 0.53 | 0.5 -> 0.50 | 1 -> 1.00 | 0 -> 0.00 | 0.9664 | "
+                                           "excluded: C <= 20 (got 50, over by 30) |"));
+  const auto shape = test_support::markdown_table_shape(markdown.out);
+  CHECK(shape.tables == 2);
+  CHECK(shape.problems.empty());
+  // The same content as the text report: each of its lines, tables aside, is in the Markdown.
+  std::istringstream lines(text.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("  ") != std::string::npos && line.rfind("  ", 0) != 0) continue;  // a table row or header
+    if (line.empty() || line.find_first_not_of('-') == std::string::npos) continue;
+    const std::string trimmed = line.substr(line.find_first_not_of(' '));
+    INFO(trimmed);
+    CHECK(markdown.out.find(trimmed) != std::string::npos);
+  }
+  const Run infeasible = sizesel(dir, "solve '" + kCaseStudy + "' --max C=4 --format markdown");
+  CHECK(infeasible.exit_code == 3);
+  CHECK_THAT(infeasible.out, Catch::Contains("\n## No option satisfies the constraints:\n\n- s1: C <= 4 (got 5, over by 1)\n"));
+}
+
+TEST_CASE("solve --report writes one self-contained HTML or Markdown file with the tables and the plot", "[cli][solve][report]") {
+  TempDir dir;
+  const Run plain = sizesel(dir, "solve '" + kCaseStudy + "'");
+  const fs::path html = dir.path() / "case.html";
+  const Run run = sizesel(dir, "solve '" + kCaseStudy + "' --report '" + html.string() + "'");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out == plain.out);  // the normal output as well, unchanged
+  const std::string page = read_file(html);
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  for (const char* section : {"<h1>sizesel solve: paper-case-study (", "<h2>Plot: paper-case-study: the options on P and C</h2>",
+                              "<h2>Criteria (raw -&gt; normalised by minmax, 1 = best)</h2>", "<h2>Recommendation: s3 (score 0.8518)</h2>",
+                              "<h2>Pareto: every option is Pareto-optimal", "<h2>Weight stability ("}) {
+    CHECK_THAT(page, Catch::Contains(section));
+  }
+  CHECK(test_support::occurrences(page, "<svg") == 1);
+  CHECK(page.find("<?xml") == std::string::npos);
+  for (const char* option : {"<td>s1</td>", "<td>s2</td>", "<td>s4</td>", "<td>s5</td>"}) CHECK_THAT(page, Catch::Contains(option));
+  CHECK_THAT(page, Catch::Contains("<td>0.8518</td><td>RECOMMENDED</td>"));
+  CHECK_THAT(page, Catch::Contains("<td>excluded: C &lt;= 20 (got 100, over by 80)</td>"));
+  CHECK_THAT(page, Catch::Contains("<th>P max %</th><th>C min GPU</th>"));  // units
+  CHECK_THAT(page, Catch::Contains("<td>M</td><td>0.1</td><td>[0, 0.1067]</td><td>-</td><td>s2</td>"));
+
+  const fs::path md = dir.path() / "case.md";
+  REQUIRE(sizesel(dir, "solve '" + kCaseStudy + "' --mode mixture --report '" + md.string() + "' -o /dev/null").exit_code == 0);
+  const std::string markdown = read_file(md);
+  CHECK_THAT(markdown, Catch::Contains("\n## Plot: paper-case-study: the options on P and C\n"));
+  CHECK_THAT(markdown, Catch::Contains("| s2 | 97 -> 0.44 |"));
+  CHECK(test_support::markdown_table_shape(markdown).problems.empty());
+  const auto images = test_support::markdown_svg_images(markdown);
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].find("<svg") != std::string::npos);
+  CHECK_THAT(images[0], Catch::Contains("s2 (75.0%)"));
+  CHECK_THAT(images[0], Catch::Contains("</svg>"));
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);  // no temporary left
+  }
+}
+
+TEST_CASE("solve --report escapes every name of the table in the HTML", "[cli][solve][report]") {
+  TempDir dir;
+  const fs::path table = dir.write("t&<i>.json", R"({"name": "<b>&x table",
+    "criteria": {"P": {"direction": "max", "unit": "%"}, "C": {"direction": "min", "unit": "<GPU>"}},
+    "weights": {"P": 1, "C": 1}, "constraints": {"max": {"C": 10}},
+    "options": [{"name": "<b>&x", "P": 90, "C": 5}, {"name": "it's \"q\"", "P": 95, "C": 20}]})");
+  const fs::path html = dir.path() / "r.html";
+  const Run run = sizesel(dir, "solve '" + table.string() + "' --report '" + html.string() + "'");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const std::string page = read_file(html);
+  // Quotes need no escaping in text, only in attributes: gnuplot leaves them in the plot's labels.
+  for (const char* raw : {"<b>", "<i>", "<GPU>"}) {
+    INFO(raw);
+    CHECK(page.find(raw) == std::string::npos);
+  }
+  CHECK_THAT(page, Catch::Contains("<td>&lt;b&gt;&amp;x</td>"));
+  CHECK_THAT(page, Catch::Contains("<td>it&#39;s &quot;q&quot;</td>"));
+  CHECK_THAT(page, Catch::Contains("<title>sizesel solve: &lt;b&gt;&amp;x table ("));
+  CHECK_THAT(page, Catch::Contains("t&amp;&lt;i&gt;.json)</h1>"));
+  CHECK_THAT(page, Catch::Contains("<text>&lt;b>&amp;x</text>"));  // in the plot, as gnuplot escapes it
+}
+
+TEST_CASE("a bad --report is a one-line error before any work, and nothing is written", "[cli][solve][report]") {
+  TempDir dir;
+  const fs::path empty = dir.path() / "empty-bin";
+  fs::create_directory(empty);
+  const fs::path table = dir.write("t.md", read_file(kCaseStudy));  // a table whose name looks like a report
+  struct Case {
+    std::string args, prefix;
+    int exit_code;
+    std::string expected;
+  };
+  const std::string report = (dir.path() / "r.html").string();
+  const std::vector<Case> cases = {
+      {"--report '" + (dir.path() / "r.pdf").string() + "'", "", 1,
+       "r.pdf: --report must end in .html (or .htm) or .md (or .markdown) (got \".pdf\")"},
+      {"--report '" + (dir.path() / "r").string() + "'", "", 1, "--report must end in .html"},
+      {"--report /proc/sizesel-report.html", "", 1,
+       "/proc/sizesel-report.html: --report cannot be written (is the folder there and writable?)"},
+      {"--report '" + (dir.path() / "no" / "r.md").string() + "'", "", 1, "--report cannot be written"},
+      {"--report '" + dir.path().string() + "'", "", 1, "--report is a folder; give a file name"},
+      {"--report ''", "", 1, "--report: needs a file name (got \"\")"},
+      {"--report '" + report + "' -o '" + report + "'", "", 1, "r.html: --report and --output name the same file"},
+      {"--report '" + report + "' -o '" + (dir.path() / "." / "r.html").string() + "'", "", 1, "--report and --output name the same file"},
+      {"--report '" + report + "'", "PATH='" + empty.string() + "' ", 2,
+       "gnuplot: not found on PATH; --report draws its plots with it (Debian: apt-get install gnuplot-nox)"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args << " with " << c.prefix);
+    const Run run = sizesel(dir, "solve '" + kCaseStudy + "' " + c.args, c.prefix);
+    CHECK(run.exit_code == c.exit_code);
+    CHECK_THAT(run.err, Catch::StartsWith("sizesel: error: ") && Catch::Contains(c.expected));
+    CHECK(run.err.find('\n') == run.err.size() - 1);  // one line
+    CHECK(run.out.empty());
+  }
+  const Run same = sizesel(dir, "solve '" + table.string() + "' --report '" + table.string() + "'");
+  CHECK(same.exit_code == 1);
+  CHECK_THAT(same.err, Catch::Contains("t.md: --report would overwrite the input file"));
+  CHECK(read_file(table) == read_file(kCaseStudy));
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    const std::string name = entry.path().filename().string();
+    INFO(name);
+    CHECK((name == "t.md" || name == "empty-bin" || name == "stdout.txt" || name == "stderr.txt"));
+  }
+  const Run batch = sizesel(dir, "batch '" + kCaseStudy + "' --format markdown");
+  CHECK(batch.exit_code == 1);
+  CHECK_THAT(batch.err, Catch::Contains("--format: markdown not in {text,json}"));
+}
+
+TEST_CASE("a gnuplot that fails names itself and its error, exit 2, and the old report stays", "[cli][solve][report]") {
+  TempDir dir;
+  const fs::path bin = dir.path() / "bin";
+  fs::create_directory(bin);
+  std::ofstream(bin / "gnuplot") << "#!/bin/sh\necho 'line 1: unknown or ambiguous terminal type' >&2\nexit 1\n";
+  fs::permissions(bin / "gnuplot", fs::perms::owner_all);
+  const fs::path report = dir.write("r.md", "old report");
+  const Run run = sizesel(dir, "solve '" + kCaseStudy + "' --report '" + report.string() + "'", "PATH='" + bin.string() + ":/usr/bin:/bin' ");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "sizesel: error: " + (bin / "gnuplot").string() + ": failed (exit 1): line 1: unknown or ambiguous terminal type\n");
+  CHECK(run.out.empty());
+  CHECK(read_file(report) == "old report");
 }

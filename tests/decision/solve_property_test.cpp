@@ -17,7 +17,9 @@
 #include "sizesel/core/error.hpp"
 #include "sizesel/decision/recommendation.hpp"
 #include "sizesel/report/decision_report.hpp"
+#include "sizesel/report/markdown_report.hpp"
 #include "sizesel/scenario/table_file.hpp"
+#include "support/table_report.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -37,20 +39,14 @@ struct Trial {
 
 /// What `sizesel solve FILE [--mode MODE]` does short of writing its output (solve_outcome in
 /// src/app/solve_command.cpp, mirrored here so that this test stays free of libtorch): load,
-/// decide, and render both reports. Throws whatever they throw.
+/// decide, and render the reports (JSON, text, Markdown). Throws whatever they throw.
 void solve_like_the_cli(const fs::path& file, const TableOverrides& overrides) {
-  const TableFile table = load_table(file, overrides);
-  TableReport report;
-  report.name = table.name;
-  report.file = table.file.string();
-  report.options_file = table.options_file.string();
-  report.levels = table.levels;
-  report.problem = table.problem;
-  decide_table(report);
+  const TableReport report = test_support::decided_table_report(load_table(file, overrides));
   const std::string json = table_json_report(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   std::ostringstream text;
   write_table_text_report(report, text);
-  if (json.empty() || text.str().empty()) throw std::logic_error("an empty report");
+  const std::string markdown = markdown_text(table_report_document(report));
+  if (json.empty() || text.str().empty() || markdown.empty()) throw std::logic_error("an empty report");
 }
 
 /// Runs solve_like_the_cli in a child process, so that an abort (GLPK's reaction to arguments

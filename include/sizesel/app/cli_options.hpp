@@ -9,7 +9,7 @@
 
 namespace sizesel {
 
-enum class OutputFormat { kText, kJson, kCsv };
+enum class OutputFormat { kText, kJson, kMarkdown, kCsv };
 
 struct CliOptions {
   std::filesystem::path scenario;                 ///< the scenario file of `recommend`
@@ -18,6 +18,7 @@ struct CliOptions {
   std::optional<std::filesystem::path> data_dir;  ///< replaces the scenario's dataset.root
   std::optional<int64_t> threads;                 ///< replaces training.threads
   std::optional<std::filesystem::path> output;    ///< write the result here (atomically), not stdout
+  std::optional<std::filesystem::path> report;    ///< also write a report with plots here (.html or .md)
   bool quiet = false;                             ///< no progress on stderr
   std::optional<std::filesystem::path> cache_dir;  ///< the results cache (default: default_cache_dir())
   bool no_cache = false;                          ///< neither read nor write the cache

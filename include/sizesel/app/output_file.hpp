@@ -10,8 +10,9 @@ namespace sizesel {
 
 /// Checks, before any work is done, that `path` can take the result: not empty, not a
 /// folder, not one of `inputs` (the files the run reads), and its folder writable. Throws
-/// InputError naming the path and "--output".
-void check_output_path(const std::filesystem::path& path, const std::vector<std::filesystem::path>& inputs);
+/// InputError naming the path and `flag`, the option that gave it.
+void check_output_path(const std::filesystem::path& path, const std::vector<std::filesystem::path>& inputs,
+                       const std::string& flag = "--output");
 
 /// Writes `text` to `path`. A regular file (or one not there yet) is replaced atomically: a
 /// temporary file in the same folder, then a rename; through a symbolic link, the file it

@@ -9,14 +9,15 @@
 
 #include "sizesel/core/decision_problem.hpp"
 #include "sizesel/decision/recommendation.hpp"
+#include "sizesel/report/report_document.hpp"
 
 namespace sizesel {
 
-/// Text: the criteria table (raw -> normalised, score, status), the recommendation and why it
-/// wins, the mixture and its constraints (mixture mode), Pareto dominance, weight stability.
-/// `noun` names the options in prose ("candidate" or "option").
-void write_decision_text(const DecisionProblem& problem, const Recommendation& recommendation,
-                         const std::string& noun, std::ostream& out);
+/// The decision part as report sections: the criteria table (raw -> normalised, score,
+/// status), the recommendation and why it wins, the mixture and its constraints (mixture mode),
+/// Pareto dominance, weight stability. `noun` names the options in prose ("candidate" or "option").
+[[nodiscard]] ReportDocument decision_document(const DecisionProblem& problem, const Recommendation& recommendation,
+                                               const std::string& noun);
 
 /// JSON: status, recommended, tied_with, objective, mode, normalization, criteria, weights,
 /// constraints, candidates[] (decision fields only, table order), mixture, stability
@@ -42,7 +43,11 @@ struct TableReport {
 /// InputError or SolverError it throws names report.file.
 void decide_table(TableReport& report);
 
-/// The text report of `sizesel solve`.
+/// The report of `sizesel solve`: a header (name, file, levels, mode and normalisation), then
+/// decision_document().
+[[nodiscard]] ReportDocument table_report_document(const TableReport& report);
+
+/// The text report of `sizesel solve`: table_report_document() as text.
 void write_table_text_report(const TableReport& report, std::ostream& out);
 
 /// The JSON document of `sizesel solve --format json`: decision_json() plus "schema_version",

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "sizesel/core/criteria_table.hpp"
 #include "sizesel/core/metrics.hpp"
 #include "sizesel/decision/recommendation.hpp"
+#include "sizesel/report/report_document.hpp"
 
 namespace sizesel {
 
@@ -101,9 +101,13 @@ struct RunReport {
   std::optional<Recommendation> recommendation;  ///< absent when no candidate has metrics
 };
 
-/// The human-readable report: measurements with units, criteria raw and normalised, scores,
-/// exclusions with their margins, and the recommendation with its reasons.
-void write_text_report(const RunReport& report, std::ostream& out);
+/// Why a candidate took no part in the decision, one line: "STOPPED NAME before training: WHY",
+/// "STOPPED NAME after N% of its training: WHY" or "FAILED NAME: WHY"; "" for a measured one.
+[[nodiscard]] std::string left_out_reason(const CandidateResult& candidate);
+
+/// The human-readable report as sections: the run, measurements with units, criteria raw and
+/// normalised, scores, exclusions with their margins, and the recommendation with its reasons.
+[[nodiscard]] ReportDocument run_report_document(const RunReport& report);
 
 /// The JSON document of `recommend --format json` (see docs/output.md).
 [[nodiscard]] nlohmann::json json_report(const RunReport& report);
