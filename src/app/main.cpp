@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
   }
   cache->footer("Examples:\n  sizesel cache list\n  sizesel cache clear --cache-dir /tmp/sizesel-cache");
   cache_list->footer("Example: sizesel cache list --cache-dir /tmp/sizesel-cache");
-  cache_clear->footer("Removes the entries and the checkpoints of unfinished trainings; other files stay.\n"
+  cache_clear->footer("Removes every entry, the checkpoints of unfinished trainings and leftover temporary files.\n"
                       "Example: sizesel cache clear --cache-dir /tmp/sizesel-cache");
 
   auto* bench = app.add_subcommand("bench", "Benchmarks: training and inference speed, the SGEMM peak (BENCHMARKS.md)");
