@@ -69,13 +69,13 @@ std::vector<fs::path> batch_files(const std::vector<fs::path>& paths) {
       files.push_back(path);
     } else if (fs::exists(path, ec)) {
       // A pipe could be read only once, and batch reads each file more than once.
-      throw InputError(path.string() + ": not a regular file (a pipe or a device?); batch reads each file " +
-                       "more than once: give it a file, or use recommend or solve");
+      throw InputError(path.string() + ": not a regular file (a pipe or a device?); batch and validate read each " +
+                       "file more than once: give them a file, or use recommend or solve");
     } else {
       throw InputError(path.string() + ": no such file or folder");
     }
   }
-  if (files.empty()) throw InputError("batch: no JSON scenario or table found in the paths given");
+  if (files.empty()) throw InputError("no JSON scenario or table found in the paths given");
   return files;
 }
 

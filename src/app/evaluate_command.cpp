@@ -30,7 +30,7 @@ int run_evaluate_command(const CliOptions& options) {
   }
   const uint64_t first = scenario.training.seed;
   const uint64_t last = first + static_cast<uint64_t>(scenario.training.repeats) - 1;
-  const uint64_t seed = options.seed.value_or(first);
+  const uint64_t seed = options.seed ? static_cast<uint64_t>(*options.seed) : first;
   if (seed < first || seed > last) {
     throw InputError(fmt::format("{}: /training/seed: --seed {} is not one of the scenario's seeds ({}{}), so "
                                  "recommend would never use it",

@@ -137,8 +137,9 @@ std::string starter_scenario(const std::string& dataset) {
 int run_init_command(const InitOptions& options) {
   const std::string text = starter_scenario(options.dataset);
   if (options.file) {
+    check_output_path(*options.file, {}, "init FILE");  // as -o: a name, not a folder, a writable folder
     std::error_code ec;
-    if (std::filesystem::exists(*options.file, ec) && !options.force) {
+    if (std::filesystem::is_regular_file(*options.file, ec) && !options.force) {  // /dev/null is written to
       throw InputError(options.file->string() + ": already exists; choose another name, or pass --force to replace it");
     }
   }

@@ -110,6 +110,8 @@ void run_local_jobs(PreparedRun& run, const CliOptions& options, int64_t jobs) {
   run.pipeline.executor = info;
   if (missing.empty()) return;
   prepare_to_train(run);  // a writable cache; the passive OpenMP policy, which the jobs inherit
+  // What only the data can tell fails the scenario once, here, not every job alike.
+  (void)load_scenario_data(scenario);
 
   std::error_code ec;
   const fs::path logs = [&] {
@@ -170,7 +172,11 @@ void run_local_jobs(PreparedRun& run, const CliOptions& options, int64_t jobs) {
     }
     if (interrupt_requested()) {
       for (const auto& [pid, job] : running) kill(pid, SIGTERM);
-      for (const auto& [pid, job] : running) waitpid(pid, nullptr, 0);
+      for (const auto& [pid, job] : running) {
+        waitpid(pid, nullptr, 0);
+        fs::remove(job.log, ec);  // it says only that it was interrupted; a rerun resumes it
+      }
+      fs::remove(logs, ec);  // only when empty: the logs of failed jobs stay
       throw Interrupted(fmt::format("{} of {} evaluations done; the jobs that were running saved their checkpoints",
                                     done, total));
     }

@@ -98,7 +98,15 @@ int main(int argc, char** argv) {
   auto* evaluate = app.add_subcommand("evaluate", "Train and measure one candidate with one seed into the results cache");
   evaluate->add_option("scenario", options.scenario, "Scenario file (JSON)")->required();
   evaluate->add_option("--candidate", options.candidate, "The candidate's name in the scenario")->required();
-  evaluate->add_option("--seed", options.seed, "One of the scenario's seeds (default training.seed)");
+  evaluate->add_option("--seed", options.seed, "One of the scenario's seeds (default training.seed)")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            int64_t value = -1;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            const bool ok = ec == std::errc() && end == text.data() + text.size() && value >= 0;
+            return ok ? std::string() : "must be an integer from 0 to 2^63-1 (got " + text + ")";
+          },
+          "SEED"));
   evaluate->add_option("--format", format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
   evaluate->add_option("--output,-o", options.output, "Write the summary to this file (atomically) instead of stdout");
   evaluate->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");

@@ -628,6 +628,41 @@ class Evaluations {
   std::map<std::size_t, double> stopped_seconds_;               ///< per stopped evaluation
 };
 
+ScenarioData load_scenario_data(const Scenario& scenario) {
+  ScenarioData data{[&] {
+                      try {
+                        return load_dataset(scenario.dataset);
+                      } catch (const DataError& error) {
+                        throw DataError(located_message(scenario.file.string(), "/dataset", error.what()));
+                      }
+                    }(),
+                    {}};
+  const Dataset& dataset = data.dataset;
+  const int64_t positions = dataset.height * dataset.width;
+  if (scenario.measurement.deletion_steps > positions) {
+    throw InputError(located_message(scenario.file.string(), "/measurement/deletion_steps",
+                                     fmt::format("must be at most the image's H*W = {} (got {})", positions,
+                                                 scenario.measurement.deletion_steps)));
+  }
+  // Every architecture is built once before any training, so that an impossible one stops
+  // the run at once as a scenario error rather than after hours of training.
+  data.macs.resize(scenario.candidates.size());
+  for (std::size_t i = 0; i < scenario.candidates.size(); ++i) {
+    const std::string where = "/candidates/" + std::to_string(i);
+    try {
+      const ResNet model(scenario.candidates[i], dataset.channels, dataset.num_classes);
+      data.macs[i] = static_cast<double>(count_macs(model, dataset.height, dataset.width));
+    } catch (const InputError& error) {
+      throw InputError(located_message(scenario.file.string(), where, error.what()));
+    } catch (const c10::Error& error) {
+      throw InputError(located_message(scenario.file.string(), where, "cannot be built: " + describe_torch_error(error)));
+    } catch (const std::bad_alloc&) {
+      throw InputError(located_message(scenario.file.string(), where, "cannot be built: out of memory"));
+    }
+  }
+  return data;
+}
+
 RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   ProgressLog progress(options.log, options.live);
@@ -679,6 +714,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
   // Look every evaluation up before anything is loaded or trained.
   const std::size_t count = scenario.candidates.size();
   std::vector<Pending> pending;
+  std::size_t lost_count = 0;  // evaluations other processes failed
   bool have_context = false;
   for (std::size_t i = 0; i < count; ++i) {
     CandidateResult result;
@@ -693,6 +729,7 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
       if (const auto lost = options.failed.find({i, run.seed}); lost != options.failed.end() && !cached) {
         result.failure = lost->second;  // another process tried it: not trained again here
         ++info.cache_misses;
+        ++lost_count;
       } else if (cached) {
         run.cached = true;
         run.measured = true;
@@ -710,7 +747,9 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
   }
   progress.line(fmt::format("sizesel: {}: {} candidates x {} seed(s), {}, threads: {}; {}", scenario.name, count,
                             scenario.training.repeats, info.device, info.threads,
-                            cache ? fmt::format("{} from the cache, {} to train", info.cache_hits, info.cache_misses)
+                            cache ? fmt::format("{} from the cache, {} to train{}", info.cache_hits, pending.size(),
+                                                lost_count > 0 ? fmt::format(", {} failed in other processes", lost_count)
+                                                               : std::string())
                                   : std::string("cache off")));
   if (info.threads > available_cores()) {
     progress.line(fmt::format("sizesel: warning: {} threads on {} available cores: the threads compete, and every "
@@ -719,48 +758,25 @@ RunReport run_recommend(const Scenario& scenario, const PipelineOptions& options
   }
 
   int64_t classes = info.num_classes;
-  if (!pending.empty()) {
-    const Dataset dataset = [&] {
-      try {
-        return load_dataset(scenario.dataset);
-      } catch (const DataError& error) {
-        throw DataError(located_message(scenario.file.string(), "/dataset", error.what()));
-      }
-    }();
+  // Evaluations lost by other processes and none found: the data is loaded for the report's
+  // dataset line alone.
+  if (!pending.empty() || (!have_context && !options.failed.empty())) {
+    const ScenarioData data = load_scenario_data(scenario);
+    const Dataset& dataset = data.dataset;
     const Json context = dataset_context(dataset);
-    install_interrupt_handler();
     set_dataset_info(info, context);
     classes = dataset.num_classes;
     progress.line(fmt::format("sizesel: {} training / {} test images, {} classes", info.train_images,
                               info.test_images, classes));
-    const int64_t positions = dataset.height * dataset.width;
-    if (scenario.measurement.deletion_steps > positions) {
-      throw InputError(located_message(scenario.file.string(), "/measurement/deletion_steps",
-                                       fmt::format("must be at most the image's H*W = {} (got {})", positions,
-                                                   scenario.measurement.deletion_steps)));
-    }
-    // Every architecture is built once before any training, so that an impossible one stops
-    // the run at once as a scenario error rather than after hours of training.
-    std::vector<double> macs(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::string where = "/candidates/" + std::to_string(i);
-      try {
-        const ResNet model(scenario.candidates[i], dataset.channels, dataset.num_classes);
-        macs[i] = static_cast<double>(count_macs(model, dataset.height, dataset.width));
-      } catch (const InputError& error) {
-        throw InputError(located_message(scenario.file.string(), where, error.what()));
-      } catch (const c10::Error& error) {
-        throw InputError(located_message(scenario.file.string(), where, "cannot be built: " + describe_torch_error(error)));
-      } catch (const std::bad_alloc&) {
-        throw InputError(located_message(scenario.file.string(), where, "cannot be built: out of memory"));
+    if (!pending.empty()) {
+      install_interrupt_handler();
+      Evaluations evaluations{scenario, dataset, plan, context, cache ? &*cache : nullptr,
+                              progress, report, pending, data.macs};
+      if (scenario.early_stopping) {
+        evaluations.race(*scenario.early_stopping);
+      } else {
+        for (std::size_t k = 0; k < pending.size(); ++k) evaluations.finish(k);
       }
-    }
-
-    Evaluations evaluations{scenario, dataset, plan, context, cache ? &*cache : nullptr, progress, report, pending, macs};
-    if (scenario.early_stopping) {
-      evaluations.race(*scenario.early_stopping);
-    } else {
-      for (std::size_t k = 0; k < pending.size(); ++k) evaluations.finish(k);
     }
   }
 

@@ -23,6 +23,7 @@ std::size_t RunEstimate::add(double macs_per_image, double train_images, int64_t
   Job job;
   job.macs = macs_per_image;
   job.work = train_images * static_cast<double>(epochs);
+  job.epochs = static_cast<double>(epochs);
   jobs_.push_back(job);
   return jobs_.size() - 1;
 }
@@ -75,18 +76,22 @@ double predict(const std::vector<std::pair<double, double>>& points, double x) {
 }  // namespace
 
 std::optional<RunEstimate::Left> RunEstimate::left() const {
-  std::vector<std::pair<double, double>> rates;  // (MACs per image, seconds per image and epoch)
+  // Evaluation `job`'s rate so far, seconds per image and epoch, once it is worth trusting.
+  const auto rate_of = [](const Job& job) -> std::optional<double> {
+    const double share = job.done - job.start_done;
+    if (share <= 0 || (share * job.epochs < 1 && job.done < 1)) return std::nullopt;
+    return (job.seconds - job.start_seconds) / (share * job.work);
+  };
+  std::vector<std::pair<double, double>> rates;  // (MACs per image, its rate)
   for (const Job& job : jobs_) {
-    const double work = (job.done - job.start_done) * job.work;
-    if (work > 0) rates.emplace_back(job.macs, (job.seconds - job.start_seconds) / work);
+    if (const auto rate = rate_of(job)) rates.emplace_back(job.macs, *rate);
   }
   if (rates.empty()) return std::nullopt;
   Left left;
   left.complete = !measure_times_.empty();
   for (const Job& job : jobs_) {
     if (job.dropped || job.measured) continue;
-    const double work = (job.done - job.start_done) * job.work;
-    const double rate = work > 0 ? (job.seconds - job.start_seconds) / work : predict(rates, job.macs);
+    const double rate = rate_of(job).value_or(predict(rates, job.macs));
     left.seconds += (1 - job.done) * job.work * rate;
     if (left.complete) left.seconds += predict(measure_times_, job.macs);
   }

@@ -44,9 +44,12 @@ Json at(const Json& object, const std::string& key) {
 
 std::string csv_report(const Json& report) {
   std::vector<std::string> columns, criteria;
-  for (const auto& column : report.at("columns")) columns.push_back(column.at("name").get<std::string>());
-  for (const auto& criterion : report.at("criteria")) criteria.push_back(criterion.at("name").get<std::string>());
-  const Json& mixture = report.at("mixture");
+  // When every candidate failed there is no table: no columns, criteria or mixture.
+  for (const auto& column : report.value("columns", Json::array())) columns.push_back(column.at("name").get<std::string>());
+  for (const auto& criterion : report.value("criteria", Json::array())) {
+    criteria.push_back(criterion.at("name").get<std::string>());
+  }
+  const Json mixture = report.value("mixture", Json());
 
   std::vector<std::string> header = {"name",     "status", "recommended",  "feasible", "eligible",
                                      "pareto_optimal", "score", "share", "excluded_by", "reason"};
@@ -69,12 +72,12 @@ std::string csv_report(const Json& report) {
     std::string excluded;
     for (const auto& exclusion : candidate.at("excluded_by")) {
       excluded += (excluded.empty() ? "" : "; ") +
-                  fmt::format("{} (value {}, short by {})", cell(exclusion.at("constraint")), cell(exclusion.at("value")),
-                              cell(exclusion.at("shortfall")));
+                  fmt::format("{} (value {}, {} by {})", cell(exclusion.at("constraint")), cell(exclusion.at("value")),
+                              exclusion.at("kind") == "max" ? "over" : "short", cell(exclusion.at("shortfall")));
     }
     std::vector<std::string> fields = {name,
                                        status,
-                                       cell(report.at("recommended") == name),
+                                       cell(report.value("recommended", Json()) == name),
                                        cell(candidate.at("feasible")),
                                        cell(candidate.at("eligible")),
                                        cell(at(candidate, "pareto_optimal")),

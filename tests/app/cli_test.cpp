@@ -295,8 +295,10 @@ TEST_CASE("a candidate that runs out of memory while training fails alone, in on
   for (const std::string jobs : {"", " --jobs 2"}) {
     INFO(jobs);
     TempDir cache;
+    // The failed job's log stays: in this test's folder.
+    const std::string limit = "export TMPDIR='" + cache.path().string() + "'; ulimit -v 8000000; ";
     const Run run = sizesel(dir, "recommend '" + scenario.string() + "' --format json --cache-dir '" +
-                                     cache.path().string() + "'" + jobs, "ulimit -v 8000000; ");
+                                     cache.path().string() + "'" + jobs, limit);
     INFO(run.err);
     REQUIRE(run.exit_code == 0);  // a recommendation was made: one failed candidate is not an error
     const auto json = nlohmann::json::parse(run.out);
@@ -324,9 +326,10 @@ TEST_CASE("a candidate that runs out of memory while training fails alone, in on
     CHECK(json["run"]["threads"] == 1);  // the keys the jobs stored under
     CHECK(json["run"]["cache"]["hits"] == 1);
     // The failed job's log stays, named in the first line; the rerun submits only what is missing.
-    CHECK_THAT(run.err, Catch::Contains("2 evaluations to run, 2 at a time x 1 thread (logs in "));
+    CHECK_THAT(run.err, Catch::Contains("2 evaluations to run, 2 at a time x 1 thread (logs in " + cache.path().string()));
+    CHECK_THAT(run.err, Catch::Contains("1 from the cache, 0 to train, 1 failed in other processes"));
     const Run again = sizesel(dir, "recommend '" + scenario.string() + "' --format json -q --cache-dir '" +
-                                       cache.path().string() + "'" + jobs, "ulimit -v 8000000; ");
+                                       cache.path().string() + "'" + jobs, limit);
     REQUIRE(again.exit_code == 0);
     CHECK(nlohmann::json::parse(again.out)["run"]["executor"]["evaluated"] == 0);
     CHECK(nlohmann::json::parse(again.out)["run"]["executor"]["failed"] == 1);
@@ -885,6 +888,12 @@ TEST_CASE("evaluate trains one candidate and seed into the cache, under the key 
   CHECK(seed.exit_code == 1);
   CHECK_THAT(seed.err, Catch::Contains("/training/seed: --seed 2 is not one of the scenario's seeds (1)"));
   CHECK(sizesel(dir, "evaluate " + file + " --candidate r8 --no-cache").exit_code == 1);
+  for (const char* bad : {"-1", "99999999999999999999", "x"}) {
+    const Run wrong = sizesel(dir, "evaluate " + file + " --candidate r8 --seed " + bad);
+    CHECK(wrong.exit_code == 1);
+    CHECK(wrong.err.find("18446744073709551615") == std::string::npos);  // never a wrapped value
+    CHECK_THAT(wrong.err, Catch::Contains("--seed"));
+  }
   CHECK(sizesel(dir, "evaluate " + file).exit_code == 1);  // --candidate is required
 }
 
@@ -942,4 +951,30 @@ TEST_CASE("recommend checks --report before training: without gnuplot it stops a
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Catch::Contains("r.txt: --report must end in .html (or .htm) or .md (or .markdown)"));
   CHECK(!fs::exists(dir.path() / "cache"));
+}
+
+TEST_CASE("when every candidate fails, each format still writes the report listing the failures, then exits 2", "[cli]") {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  std::string text = tiny_scenario("{}");
+  text.replace(text.find(R"("train_limit": 300)"), 18, R"("train_limit": 1)");
+  const auto scenario = dir.write("fail.json", text);
+  for (const std::string format : {"text", "json", "markdown", "csv"}) {
+    INFO(format);
+    const auto output = dir.path() / ("report." + format);
+    const Run run = sizesel(dir, "recommend '" + scenario.string() + "' -q --format " + format + " -o '" +
+                                     output.string() + "'");
+    CHECK(run.exit_code == 2);
+    CHECK(run.err == "sizesel: error: " + scenario.string() + ": every candidate failed; see the report for the reasons\n");
+    REQUIRE(fs::exists(output));
+    const std::string report = read_file(output);
+    CHECK_THAT(report, Catch::Contains("training needs at least 2 images (got 1)"));
+    if (format == "csv") {
+      const auto rows = cli_support::csv_rows(report);
+      REQUIRE(rows.size() == 3);
+      CHECK(rows[1][0] == "r8");
+      CHECK(rows[1][1] == "failed");
+      CHECK(rows[2][1] == "failed");
+    }
+  }
 }

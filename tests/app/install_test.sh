@@ -12,7 +12,7 @@ sizesel="$prefix/bin/sizesel"
 [[ -x "$sizesel" ]] || fail "no bin/sizesel"
 "$sizesel" --version | grep -q "^sizesel " || fail "bin/sizesel --version"
 for file in share/sizesel/configs/quickstart.json share/sizesel/configs/paper_case_study.json \
-            share/doc/sizesel/README.md share/doc/sizesel/scenario.md share/doc/sizesel/output.md \
+            share/doc/sizesel/README.md share/doc/sizesel/docs/scenario.md share/doc/sizesel/docs/output.md \
             share/doc/sizesel/LICENSE share/bash-completion/completions/sizesel; do
   [[ -s "$prefix/$file" ]] || fail "$file is missing or empty"
 done

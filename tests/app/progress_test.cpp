@@ -26,6 +26,8 @@ TEST_CASE("the time left follows each evaluation's own rate, then a line through
   const auto b = estimate.add(3e6, 100, 10);
   CHECK_FALSE(estimate.left());  // nothing trained yet: no rate
   estimate.started(a, 0, 0);
+  estimate.trained(a, 0.05, 1);  // half an epoch: the first batches are slow, no rate yet
+  CHECK_FALSE(estimate.left());
   estimate.trained(a, 0.5, 5);  // half of a in 5 s: 0.01 s per image and epoch
   auto left = estimate.left();
   REQUIRE(left);

@@ -127,7 +127,7 @@ TEST_CASE("solve --format csv holds the JSON's numbers and verdicts, one row per
   CHECK(rows[0][0] == "name");
   CHECK(rows[4][0] == "s4");
   CHECK(rows[4][1] == "given");
-  CHECK(rows[4][8] == "C <= 20 (value 50, short by 30)");  // quoted in the file: it holds a comma
+  CHECK(rows[4][8] == "C <= 20 (value 50, over by 30)");  // quoted in the file: it holds a comma
   CHECK(rows[3][2] == "true");                             // s3 is recommended
 }
 
@@ -251,7 +251,7 @@ TEST_CASE("a lost stdout, an endless input, a pipe given to batch and an empty c
   // batch would read a pipe twice (and wait forever for a FIFO's second writer): refused up front.
   const auto [piped, piped_err] = shell("bash -c \"" + binary + " batch <(cat '" + kCaseStudy + "') -q\"");
   CHECK(piped == 1);
-  CHECK_THAT(piped_err, Catch::Contains("not a regular file (a pipe or a device?); batch reads each file more than once"));
+  CHECK_THAT(piped_err, Catch::Contains("not a regular file (a pipe or a device?); batch and validate read each file more than once"));
   const Run missing = sizesel(dir, "solve '" + (dir.path() / "absent.json").string() + "'");
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.err, Catch::EndsWith("absent.json: cannot be opened: No such file or directory\n"));
@@ -345,7 +345,10 @@ TEST_CASE("init writes a commented starter scenario that validates, and never ov
   }
   CHECK(sizesel(dir, "init").out == sizesel(dir, "init --dataset fashion-mnist").out);  // the default
   CHECK(sizesel(dir, "init --dataset imagenet").exit_code == 1);
-  CHECK(sizesel(dir, "init '" + (dir.path() / "no/such/folder/s.json").string() + "'").exit_code != 0);
+  CHECK(sizesel(dir, "init '" + (dir.path() / "no/such/folder/s.json").string() + "'").exit_code == 1);
+  CHECK_THAT(sizesel(dir, "init ''").err, Catch::Contains("init FILE: needs a file name"));
+  CHECK_THAT(sizesel(dir, "init '" + dir.path().string() + "' --force").err, Catch::Contains("init FILE is a folder"));
+  CHECK(sizesel(dir, "init /dev/null").exit_code == 0);
 }
 
 TEST_CASE("validate and batch recognise a table that carries comments as a table", "[cli]") {

@@ -23,7 +23,7 @@ struct CliOptions {
   std::optional<std::filesystem::path> cache_dir;  ///< the results cache (default: default_cache_dir())
   bool no_cache = false;                          ///< neither read nor write the cache
   std::string candidate;                          ///< `evaluate`: the candidate to train and measure
-  std::optional<uint64_t> seed;                   ///< `evaluate`: the seed (default: training.seed)
+  std::optional<int64_t> seed;                    ///< `evaluate`: the seed (default: training.seed), >= 0
   int64_t jobs = 1;                               ///< `recommend`: evaluations at a time, as processes
 
   // `solve` settings that replace the table file's, as written on the command line.

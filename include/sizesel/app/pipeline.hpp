@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sizesel/ml/dataset.hpp"
 #include "sizesel/report/run_report.hpp"
 #include "sizesel/scenario/scenario.hpp"
 
@@ -29,6 +30,17 @@ struct PipelineOptions {
   /// How the evaluations were run when not all in this process (the `run.executor` of the report).
   std::optional<ExecutorInfo> executor;
 };
+
+/// The scenario's dataset, and each candidate's MACs per image (forward) on it.
+struct ScenarioData {
+  Dataset dataset;
+  std::vector<double> macs;
+};
+
+/// Loads the dataset and checks, before any training, what only the data can tell: the
+/// deletion steps fit the image, and every candidate builds for its shape. Throws DataError or
+/// InputError naming the scenario file and the field.
+[[nodiscard]] ScenarioData load_scenario_data(const Scenario& scenario);
 
 /// One (candidate, seed) evaluation the cache lacks.
 struct MissingEvaluation {

@@ -35,8 +35,10 @@ class RunEstimate {
   /// Evaluation k will do nothing more (failed or stopped early).
   void dropped(std::size_t k);
 
-  /// Seconds left, once a training rate is known. Until one evaluation has been measured, the
-  /// measurement time is unknown and left out: then `complete` is false (a lower bound).
+  /// Seconds left, once a training rate is known: an evaluation's rate counts once it has
+  /// trained a whole epoch in this run (or finished), since the first batches run slower. Until
+  /// one evaluation has been measured, the measurement time is unknown and left out: then
+  /// `complete` is false (training alone).
   struct Left {
     double seconds = 0;
     bool complete = false;
@@ -47,6 +49,7 @@ class RunEstimate {
   struct Job {
     double macs = 0;   // per image, forward
     double work = 0;   // images x epochs
+    double epochs = 0;
     double start_done = 0, start_seconds = 0;  // when this run took it up
     double done = 0, seconds = 0;              // share of the training done, and its seconds
     bool measured = false;
