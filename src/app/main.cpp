@@ -85,6 +85,18 @@ int main(int argc, char** argv) {
                         "Evaluations at a time, each a `sizesel evaluate` process with an equal share of the threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  recommend->add_option("--executor", options.executor, "local (this machine) or slurm (a job array via sbatch)")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
+  recommend->add_option("--slurm-cpus", options.slurm.cpus, "slurm: CPUs per task, also each evaluation's threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  recommend->add_option("--slurm-gpus", options.slurm.gpus, "slurm: GPUs per task (--gpus-per-task)")
+      ->check(CLI::Range(0, 64));
+  recommend->add_option("--slurm-partition", options.slurm.partition, "slurm: the partition");
+  recommend->add_option("--slurm-time", options.slurm.time, "slurm: the time limit per task (sbatch --time)");
+  recommend->add_option("--sbatch-arg", options.slurm.extra, "slurm: one more sbatch argument (repeatable)")
+      ->allow_extra_args(false);
   recommend->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
   recommend->add_option("--cache-dir", options.cache_dir,
                         "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
@@ -93,7 +105,9 @@ int main(int argc, char** argv) {
                     "\nExamples:\n"
                     "  sizesel recommend configs/quickstart.json --format json -o result.json\n"
                     "  sizesel recommend configs/quickstart.json --report review.html   # tables and plots, one file\n"
-                    "  sizesel recommend configs/quickstart.json --format markdown > decision.md");
+                    "  sizesel recommend configs/quickstart.json --format markdown > decision.md\n"
+                    "  sizesel recommend configs/quickstart.json --jobs 2                # 2 evaluations at a time\n"
+                    "  sizesel recommend configs/quickstart.json --executor slurm --slurm-cpus 4 --cache-dir /shared/cache");
 
   auto* evaluate = app.add_subcommand("evaluate", "Train and measure one candidate with one seed into the results cache");
   evaluate->add_option("scenario", options.scenario, "Scenario file (JSON)")->required();

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "sizesel/app/local_executor.hpp"
+#include "sizesel/app/executor.hpp"
 #include "sizesel/app/output_file.hpp"
 #include "sizesel/app/pipeline.hpp"
 #include "sizesel/app/report_file.hpp"
@@ -65,7 +65,12 @@ void prepare_to_train(const PreparedRun& run) {
 
 Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& options, Outcome* failed) {
   PreparedRun run = prepare_run(file, options);
-  if (options.jobs > 1) run_local_jobs(run, options, options.jobs);
+  if (options.executor == "slurm") {
+    if (options.jobs > 1) throw InputError("--jobs: SLURM decides how many tasks run at once; drop --jobs");
+    run_slurm_jobs(run, options, options.slurm);
+  } else if (options.jobs > 1) {
+    run_local_jobs(run, options, options.jobs);
+  }
   const Scenario& scenario = run.scenario;
   prepare_to_train(run);
   const RunReport report = run_recommend(scenario, run.pipeline);

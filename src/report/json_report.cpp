@@ -104,6 +104,9 @@ nlohmann::json json_report(const RunReport& report) {
                                        {"full_training_seconds", info.full_training_seconds}}
                       : nlohmann::json()},
                  {"executor", info.executor ? nlohmann::json{{"name", info.executor->name},
+                                                             {"job_id", info.executor->job_id.empty()
+                                                                            ? nlohmann::json()
+                                                                            : nlohmann::json(info.executor->job_id)},
                                                              {"jobs", info.executor->jobs},
                                                              {"threads", info.executor->threads},
                                                              {"evaluated", info.executor->evaluated},

@@ -133,10 +133,11 @@ ReportDocument run_report_document(const RunReport& report) {
                                                     info.trained)));
   if (info.executor) {
     const ExecutorInfo& e = *info.executor;
-    header.line(fmt::format("executor: {}, {} job{} at a time x {} thread{}: {} evaluated and stored, {} failed, in "
-                            "{:.1f} s",
-                            e.name, e.jobs, e.jobs == 1 ? "" : "s", e.threads, e.threads == 1 ? "" : "s", e.evaluated,
-                            e.failed, e.wall_seconds));
+    const std::string how = e.name == "slurm" ? fmt::format("slurm job {}, {} array task{}", e.job_id, e.jobs,
+                                                            e.jobs == 1 ? "" : "s")
+                                              : fmt::format("local, {} job{} at a time", e.jobs, e.jobs == 1 ? "" : "s");
+    header.line(fmt::format("executor: {} x {} thread{}: {} evaluated and stored, {} failed, in {:.1f} s", how,
+                            e.threads, e.threads == 1 ? "" : "s", e.evaluated, e.failed, e.wall_seconds));
   }
   if (info.early_stopping) {
     std::string rungs;

@@ -11,6 +11,15 @@ namespace sizesel {
 
 enum class OutputFormat { kText, kJson, kMarkdown, kCsv };
 
+/// How the SLURM job array is asked for.
+struct SlurmOptions {
+  int64_t cpus = 1;                ///< --cpus-per-task, and each evaluation's intra-op threads
+  int64_t gpus = 0;                ///< --gpus-per-task (0: none asked for)
+  std::string partition;           ///< --partition ("" : the cluster's default)
+  std::string time;                ///< --time ("" : the partition's default)
+  std::vector<std::string> extra;  ///< more sbatch arguments, as given
+};
+
 struct CliOptions {
   std::filesystem::path scenario;                 ///< the scenario file of `recommend`
   std::filesystem::path table;                    ///< the table file of `solve` (JSON or CSV)
@@ -25,6 +34,8 @@ struct CliOptions {
   std::string candidate;                          ///< `evaluate`: the candidate to train and measure
   std::optional<int64_t> seed;                    ///< `evaluate`: the seed (default: training.seed), >= 0
   int64_t jobs = 1;                               ///< `recommend`: evaluations at a time, as processes
+  std::string executor = "local";                 ///< `recommend`: "local" or "slurm"
+  SlurmOptions slurm;                             ///< `recommend --executor slurm`
 
   // `solve` settings that replace the table file's, as written on the command line.
   std::optional<std::string> mode;            ///< "single" or "mixture"

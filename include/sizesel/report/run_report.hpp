@@ -44,7 +44,8 @@ struct CandidateResult {
 /// Evaluations run by other processes (`recommend --jobs`): how many at once, how many they
 /// ran in this run, and how many of those failed.
 struct ExecutorInfo {
-  std::string name;        ///< "local"
+  std::string name;        ///< "local" or "slurm"
+  std::string job_id;      ///< the SLURM job ("" for local)
   int64_t jobs = 1;        ///< evaluations at a time
   int64_t threads = 0;     ///< intra-op threads of each
   int64_t evaluated = 0;   ///< evaluations they trained and stored
