@@ -340,6 +340,62 @@ exec {command}
                      fmt::arg("candidates", candidates), fmt::arg("seeds", seeds), fmt::arg("command", command));
 }
 
+std::string slurm_plan(PreparedRun& run, const CliOptions& options) {
+  const SlurmOptions& slurm = options.slurm;
+  const Scenario& scenario = run.scenario;
+  run.scenario.training.threads = slurm.cpus;
+  if (scenario.early_stopping) {
+    throw InputError(scenario.file.string() + ": /early_stopping: early stopping races the candidates within one " +
+                     "process; drop early_stopping to plan a job array");
+  }
+  if (!run.pipeline.cache_dir) throw InputError("plan: the tasks hand their results over through the results cache");
+  const std::vector<MissingEvaluation> missing = missing_evaluations(scenario, run.pipeline);
+  const fs::path cache = fs::absolute(*run.pipeline.cache_dir);
+  std::vector<std::string> decide = {self_path().string(), "recommend", fs::absolute(options.scenario).string(),
+                                     "--threads", std::to_string(slurm.cpus), "--cache-dir", cache.string()};
+  if (options.data_dir) {
+    decide.push_back("--data-dir");
+    decide.push_back(fs::absolute(*options.data_dir).string());
+  }
+  const auto joined = [](const std::vector<std::string>& words) {
+    std::string line;
+    for (const auto& word : words) line += (line.empty() ? "" : " ") + shell_quoted(word);
+    return line;
+  };
+  if (missing.empty()) {
+    return fmt::format("#!/bin/bash\n# sizesel {}: every evaluation of {} is in the cache; the decision needs no "
+                       "job.\n{}\n",
+                       SIZESEL_VERSION, fs::absolute(scenario.file).string(), joined(decide));
+  }
+  // A folder named now, created by the script (SLURM does not create the folders of --output).
+  const auto stamp = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  const fs::path logs = cache / "slurm" / fmt::format("plan-{}-{}", stamp, ::getpid());
+  std::vector<std::string> merge = decide;
+  merge.insert(merge.end(), {"--format", "json", "-o", (logs / "result.json").string()});
+  std::string extra;
+  for (const auto& argument : slurm.extra) extra += " " + shell_quoted(argument);
+  return fmt::format(R"(#!/bin/bash
+# sizesel {version}: submits the {count} evaluation(s) of {scenario} that the cache lacks as one SLURM
+# job array, then the decision, which runs once every task has ended (afterany; a task that failed
+# is trained by the decision step itself). The cache folder must be shared by the nodes.
+set -euo pipefail
+mkdir -p {logs}
+array=$(sbatch --parsable{extra} <<'SIZESEL_JOB'
+{script}SIZESEL_JOB
+)
+array=${{array%%;*}}
+decision=$(sbatch --parsable --dependency=afterany:"$array" --kill-on-invalid-dep=yes --job-name={name}   --cpus-per-task={cpus} --output={output} --wrap {command})
+echo "submitted job array $array and the decision $decision; the result will be in {result}"
+)",
+                     fmt::arg("version", SIZESEL_VERSION), fmt::arg("count", missing.size()),
+                     fmt::arg("scenario", fs::absolute(scenario.file).string()), fmt::arg("logs", shell_quoted(logs.string())),
+                     fmt::arg("extra", extra), fmt::arg("script", slurm_script(run, options, slurm, missing, logs)),
+                     fmt::arg("name", shell_quoted("sizesel-decide-" + scenario.name)), fmt::arg("cpus", slurm.cpus),
+                     fmt::arg("output", shell_quoted((logs / "decision.log").string())),
+                     fmt::arg("command", shell_quoted(joined(merge))), fmt::arg("result", (logs / "result.json").string()));
+}
+
 void run_slurm_jobs(PreparedRun& run, const CliOptions& options, const SlurmOptions& slurm) {
   const Scenario& scenario = run.scenario;
   run.scenario.training.threads = slurm.cpus;  // part of every key: what the tasks will use

@@ -15,6 +15,7 @@
 #include "sizesel/app/cli_options.hpp"
 #include "sizesel/app/completion.hpp"
 #include "sizesel/app/evaluate_command.hpp"
+#include "sizesel/app/executor.hpp"
 #include "sizesel/app/init_command.hpp"
 #include "sizesel/app/models_command.hpp"
 #include "sizesel/app/output_file.hpp"
@@ -239,6 +240,24 @@ int main(int argc, char** argv) {
   models->add_option("--format", models_format, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
   models->footer("Example: sizesel models --dataset fashion-mnist --format json");
 
+  auto* plan = app.add_subcommand("plan", "Print the sbatch script that would run the scenario on SLURM (--slurm)");
+  bool plan_slurm = false;
+  plan->add_option("scenario", options.scenario, "Scenario file (JSON)")->required();
+  plan->add_flag("--slurm", plan_slurm, "A SLURM job array and the decision after it (the one plan there is)")->required();
+  plan->add_option("--slurm-cpus", options.slurm.cpus, "CPUs per task, also each evaluation's threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  plan->add_option("--slurm-gpus", options.slurm.gpus, "GPUs per task (--gpus-per-task)")->check(CLI::Range(0, 64));
+  plan->add_option("--slurm-partition", options.slurm.partition, "The partition");
+  plan->add_option("--slurm-time", options.slurm.time, "The time limit per task (sbatch --time)");
+  plan->add_option("--sbatch-arg", options.slurm.extra, "One more sbatch argument (repeatable)");
+  plan->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
+  plan->add_option("--cache-dir", options.cache_dir,
+                   "Results cache folder, shared by the nodes (default $SIZESEL_CACHE_DIR, ...)");
+  plan->add_option("--output,-o", options.output, "Write the script to this file (atomically) instead of stdout");
+  plan->footer("Only the evaluations the cache lacks become tasks. Nothing is submitted or written but the script.\n"
+               "Example: sizesel plan configs/quickstart.json --slurm --slurm-cpus 4 --cache-dir /shared/cache > run.sh && bash run.sh");
+
   InitOptions init_options;
   auto* init = app.add_subcommand("init", "Write a commented starter scenario to edit (CIFAR-10 or Fashion-MNIST)");
   init->add_option("file", init_options.file, "Where to write it (it must not exist); stdout when omitted");
@@ -296,6 +315,11 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return run_validate_command(validate_paths);
     if (init->parsed()) return run_init_command(init_options);
     if (evaluate->parsed()) return run_evaluate_command(options);
+    if (plan->parsed()) {
+      PreparedRun run = prepare_run(options.scenario, options);
+      deliver(options.output, slurm_plan(run, options));
+      return 0;
+    }
     if (completion->parsed()) {
       deliver(options.output, bash_completion(app, SIZESEL_VERSION));
       return 0;

@@ -32,6 +32,13 @@ void run_local_jobs(PreparedRun& run, const CliOptions& options, int64_t jobs);
 [[nodiscard]] std::string slurm_script(const PreparedRun& run, const CliOptions& options, const SlurmOptions& slurm,
                                        const std::vector<MissingEvaluation>& missing, const std::filesystem::path& logs);
 
+/// `sizesel plan --slurm`: a bash script that submits what run_slurm_jobs would (the evaluations
+/// the cache lacks, as one array of options.slurm's tasks) and then the decision as a job that
+/// depends on the array (afterany, --kill-on-invalid-dep=yes) and writes the JSON result next to
+/// the tasks' logs; for users who submit by hand. Reads the cache, writes nothing. Throws
+/// InputError when early stopping is on or the cache is off.
+[[nodiscard]] std::string slurm_plan(PreparedRun& run, const CliOptions& options);
+
 /// Submits every evaluation the cache lacks as one SLURM job array (`sbatch --parsable`; the
 /// script and the tasks' logs in CACHE/slurm/run-XXXXXX, which the nodes must share), waits for it
 /// with squeue, printing a line when the tasks' states change, and records in run.pipeline.failed
