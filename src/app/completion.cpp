@@ -1,5 +1,6 @@
 #include "sizesel/app/completion.hpp"
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,13 @@ bool takes_setting(const CLI::Option& option) {
     if (text[i] < 'A' || text[i] > 'Z') return false;
   }
   return true;
+}
+
+/// Whether an option takes a file: its description says so (-o, --report).
+bool mentions_file(const CLI::Option& option) {
+  std::string text = option.get_description();
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text.find("file") != std::string::npos;
 }
 
 /// The choices of an option checked by CLI::IsMember, from its type name "TEXT:{a,b,c}".
@@ -77,8 +85,10 @@ void collect(const CLI::App& app, const std::string& path, std::vector<Command>&
       reply = "COMPREPLY=()";  // a number or NAME=VALUE: nothing to offer
     } else if (option->get_name().find("dir") != std::string::npos) {
       reply = "COMPREPLY=($(compgen -d -- \"$cur\"))";
-    } else {
+    } else if (mentions_file(*option)) {
       reply = "COMPREPLY=($(compgen -f -- \"$cur\"))";
+    } else {
+      reply = "COMPREPLY=()";  // a name or free text (a candidate, a partition, an sbatch argument)
     }
     std::string arm;
     for (const auto& name : names) arm += (arm.empty() ? "" : "|") + name;
