@@ -15,6 +15,10 @@
 
 namespace sizesel {
 
+std::string evaluation_error_prefix(const Scenario& scenario, const std::string& candidate, uint64_t seed) {
+  return fmt::format("{}: candidate {} seed {}: ", scenario.file.string(), candidate, seed);
+}
+
 int run_evaluate_command(const CliOptions& options) {
   PreparedRun run = prepare_run(options.scenario, options);
   Scenario& scenario = run.scenario;
@@ -51,7 +55,7 @@ int run_evaluate_command(const CliOptions& options) {
   const RunReport report = run_recommend(scenario, run.pipeline);
   const CandidateResult& result = report.candidates.front();
   if (!result.failure.empty()) {
-    throw TrainingError(fmt::format("{}: candidate {} seed {}: {}", file, candidate.name, seed, result.failure));
+    throw TrainingError(evaluation_error_prefix(scenario, candidate.name, seed) + result.failure);
   }
   const CandidateRun& evaluation = result.runs.front();
   const std::string key =

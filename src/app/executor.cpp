@@ -21,9 +21,11 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sizesel/app/evaluate_command.hpp"
 #include "sizesel/app/pipeline.hpp"
 #include "sizesel/app/progress.hpp"
 #include "sizesel/core/error.hpp"
+#include "sizesel/core/input_file.hpp"
 #include "sizesel/ml/runtime.hpp"
 #include "sizesel/ml/trainer.hpp"
 
@@ -65,13 +67,6 @@ pid_t spawn(const std::vector<std::string>& arguments, const fs::path& out, cons
   return pid;
 }
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 /// Runs `arguments` to the end; its exit status, stdout and stderr (through files in `folder`).
 struct Captured {
   int status = 0;
@@ -84,8 +79,8 @@ Captured capture(const std::vector<std::string>& arguments, const fs::path& fold
   const pid_t pid = spawn(arguments, out, err);
   while (waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
   }
-  result.out = read_text(out);
-  result.err = read_text(err);
+  result.out = read_input_file(out, "captured output");
+  result.err = read_input_file(err, "captured output");
   std::error_code ec;
   fs::remove(out, ec);
   fs::remove(err, ec);
@@ -121,16 +116,14 @@ fs::path self_path() {
   return self;
 }
 
-/// `sizesel evaluate` of one evaluation, as `recommend` would have run it.
-std::vector<std::string> evaluate_arguments(const PreparedRun& run, const CliOptions& options,
-                                            const MissingEvaluation& evaluation, int64_t threads) {
+/// This sizesel running `subcommand` (evaluate, recommend) on the run's scenario, data and cache
+/// with `threads` threads: what makes the child's cache keys the parent's. Absolute paths, for
+/// nodes that start elsewhere.
+std::vector<std::string> child_arguments(const PreparedRun& run, const CliOptions& options,
+                                         const std::string& subcommand, int64_t threads) {
   std::vector<std::string> arguments = {self_path().string(),
-                                        "evaluate",
+                                        subcommand,
                                         fs::absolute(options.scenario).string(),
-                                        "--candidate",
-                                        run.scenario.candidates[evaluation.candidate].name,
-                                        "--seed",
-                                        std::to_string(evaluation.seed),
                                         "--threads",
                                         std::to_string(threads),
                                         "--cache-dir",
@@ -142,39 +135,49 @@ std::vector<std::string> evaluate_arguments(const PreparedRun& run, const CliOpt
   return arguments;
 }
 
-/// "[2/4 r20 seed 1]", as recommend tags an evaluation.
+/// `sizesel evaluate` of one evaluation, as `recommend` would have run it.
+std::vector<std::string> evaluate_arguments(const PreparedRun& run, const CliOptions& options,
+                                            const MissingEvaluation& evaluation, int64_t threads) {
+  std::vector<std::string> arguments = child_arguments(run, options, "evaluate", threads);
+  arguments.insert(arguments.end(), {"--candidate", run.scenario.candidates[evaluation.candidate].name, "--seed",
+                                     std::to_string(evaluation.seed)});
+  return arguments;
+}
+
 std::string tag_of(const Scenario& scenario, const MissingEvaluation& evaluation) {
-  return fmt::format("[{}/{} {}{}]", evaluation.candidate + 1, scenario.candidates.size(),
-                     scenario.candidates[evaluation.candidate].name,
-                     scenario.training.repeats > 1 ? fmt::format(" seed {}", evaluation.seed) : "");
+  return evaluation_tag(scenario, evaluation.candidate, evaluation.seed);
+}
+
+/// Refuses early stopping, which races the candidates within one process; `remedy` says what to
+/// drop.
+void reject_early_stopping(const Scenario& scenario, const std::string& remedy) {
+  if (scenario.early_stopping) {
+    throw InputError(scenario.file.string() +
+                     ": /early_stopping: early stopping races the candidates within one process; " + remedy);
+  }
 }
 
 /// Checks what every executor needs and returns the evaluations to run (none: nothing to do).
 /// Loads the data once, so that what only the data can tell fails the scenario, not every job.
 std::vector<MissingEvaluation> evaluations_to_run(PreparedRun& run, const std::string& flag) {
   const Scenario& scenario = run.scenario;
-  if (scenario.early_stopping) {
-    throw InputError(scenario.file.string() + ": /early_stopping: early stopping races the candidates within one " +
-                     "process; drop " + flag + " or early_stopping");
-  }
+  reject_early_stopping(scenario, "drop " + flag + " or early_stopping");
   if (!run.pipeline.cache_dir) {
     throw InputError(flag + ": the jobs hand their results over through the results cache; drop --no-cache");
   }
   std::vector<MissingEvaluation> missing = missing_evaluations(scenario, run.pipeline);
   if (missing.empty()) return missing;
-  prepare_to_train(run);  // a writable cache; the passive OpenMP policy, which the jobs inherit
+  ready_to_train(run);  // a writable cache; the passive OpenMP policy, which the jobs inherit
   (void)load_scenario_data(scenario);
   return missing;
 }
 
 std::string about_of(const Scenario& scenario, const MissingEvaluation& evaluation) {
-  return fmt::format("{}: candidate {} seed {}: ", scenario.file.string(), scenario.candidates[evaluation.candidate].name,
-                     evaluation.seed);
+  return evaluation_error_prefix(scenario, scenario.candidates[evaluation.candidate].name, evaluation.seed);
 }
 
 /// The last `sizesel: error: ` line of a job's log less what names the evaluation (`about`, as
 /// evaluate writes it), or "".
-
 std::string error_line(const fs::path& log, const std::string& about) {
   std::ifstream in(log);
   std::string reason;
@@ -296,6 +299,13 @@ std::string shell_quoted(const std::string& text) {
   return out + "'";
 }
 
+/// `words` as one bash command line.
+std::string shell_words(const std::vector<std::string>& words) {
+  std::string line;
+  for (const auto& word : words) line += (line.empty() ? "" : " ") + shell_quoted(word);
+  return line;
+}
+
 /// "KEY=VALUE" of `scontrol -o show job` output, or "".
 std::string field_of(const std::string& record, const std::string& key) {
   const auto at = record.find(" " + key + "=");
@@ -314,14 +324,8 @@ std::string slurm_script(const PreparedRun& run, const CliOptions& options, cons
     candidates += " " + shell_quoted(scenario.candidates[evaluation.candidate].name);
     seeds += " " + std::to_string(evaluation.seed);
   }
-  // The evaluate command of task 0, its candidate and seed then replaced by the task's own.
-  std::vector<std::string> arguments = evaluate_arguments(run, options, missing.front(), slurm.cpus);
-  std::string command;
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    const bool candidate = i > 0 && arguments[i - 1] == "--candidate", seed = i > 0 && arguments[i - 1] == "--seed";
-    command += (i == 0 ? "" : " ") + (candidate ? std::string("\"${candidates[$i]}\"")
-                                                : seed ? std::string("\"${seeds[$i]}\"") : shell_quoted(arguments[i]));
-  }
+  const std::string command = shell_words(child_arguments(run, options, "evaluate", slurm.cpus)) +
+                              " --candidate \"${candidates[$i]}\" --seed \"${seeds[$i]}\"";
   std::string header = fmt::format("#SBATCH --job-name={}\n#SBATCH --array=0-{}\n#SBATCH --cpus-per-task={}\n",
                                     shell_quoted("sizesel-" + scenario.name), missing.size() - 1, slurm.cpus);
   header += "#SBATCH --output=" + shell_quoted((logs / "task-%a.log").string()) + "\n";
@@ -344,28 +348,14 @@ std::string slurm_plan(PreparedRun& run, const CliOptions& options) {
   const SlurmOptions& slurm = options.slurm;
   const Scenario& scenario = run.scenario;
   run.scenario.training.threads = slurm.cpus;
-  if (scenario.early_stopping) {
-    throw InputError(scenario.file.string() + ": /early_stopping: early stopping races the candidates within one " +
-                     "process; drop early_stopping to plan a job array");
-  }
-  if (!run.pipeline.cache_dir) throw InputError("plan: the tasks hand their results over through the results cache");
+  reject_early_stopping(scenario, "drop early_stopping to plan a job array");
   const std::vector<MissingEvaluation> missing = missing_evaluations(scenario, run.pipeline);
-  const fs::path cache = fs::absolute(*run.pipeline.cache_dir);
-  std::vector<std::string> decide = {self_path().string(), "recommend", fs::absolute(options.scenario).string(),
-                                     "--threads", std::to_string(slurm.cpus), "--cache-dir", cache.string()};
-  if (options.data_dir) {
-    decide.push_back("--data-dir");
-    decide.push_back(fs::absolute(*options.data_dir).string());
-  }
-  const auto joined = [](const std::vector<std::string>& words) {
-    std::string line;
-    for (const auto& word : words) line += (line.empty() ? "" : " ") + shell_quoted(word);
-    return line;
-  };
+  const fs::path cache = fs::absolute(*run.pipeline.cache_dir);  // plan has no --no-cache
+  const std::vector<std::string> decide = child_arguments(run, options, "recommend", slurm.cpus);
   if (missing.empty()) {
     return fmt::format("#!/bin/bash\n# sizesel {}: every evaluation of {} is in the cache; the decision needs no "
                        "job.\n{}\n",
-                       SIZESEL_VERSION, fs::absolute(scenario.file).string(), joined(decide));
+                       SIZESEL_VERSION, fs::absolute(scenario.file).string(), shell_words(decide));
   }
   // A folder named now, created by the script (SLURM does not create the folders of --output).
   const auto stamp = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -393,10 +383,11 @@ echo "submitted job array $array and the decision $decision; the result will be 
                      fmt::arg("extra", extra), fmt::arg("script", slurm_script(run, options, slurm, missing, logs)),
                      fmt::arg("name", shell_quoted("sizesel-decide-" + scenario.name)), fmt::arg("cpus", slurm.cpus),
                      fmt::arg("output", shell_quoted((logs / "decision.log").string())),
-                     fmt::arg("command", shell_quoted(joined(merge))), fmt::arg("result", (logs / "result.json").string()));
+                     fmt::arg("command", shell_quoted(shell_words(merge))), fmt::arg("result", (logs / "result.json").string()));
 }
 
-void run_slurm_jobs(PreparedRun& run, const CliOptions& options, const SlurmOptions& slurm) {
+void run_slurm_jobs(PreparedRun& run, const CliOptions& options) {
+  const SlurmOptions& slurm = options.slurm;
   const Scenario& scenario = run.scenario;
   run.scenario.training.threads = slurm.cpus;  // part of every key: what the tasks will use
   ExecutorInfo info;
@@ -439,16 +430,17 @@ void run_slurm_jobs(PreparedRun& run, const CliOptions& options, const SlurmOpti
       throw Error(fmt::format("squeue: {}; SLURM job {} may still run (scancel {})", last_line(queue.err), job, job));
     }
     std::map<std::string, int> states;
+    int queued = 0;
     std::istringstream lines(queue.out);
     for (std::string state; std::getline(lines, state);) {
-      if (!state.empty()) ++states[state];
+      if (!state.empty()) ++states[state], ++queued;
     }
-    if (states.empty()) break;  // every task has left the queue
+    if (queued == 0) break;  // every task has left the queue
     std::string now;
     for (const auto& [state, count] : states) now += (now.empty() ? "" : ", ") + fmt::format("{} {}", count, state);
-    if (now != last) progress.line(fmt::format("sizesel: SLURM job {}: {} of {} tasks in the queue: {}", job,
-                                               queue.out.empty() ? 0 : std::count(queue.out.begin(), queue.out.end(), '\n'),
-                                               missing.size(), now));
+    if (now != last) {
+      progress.line(fmt::format("sizesel: SLURM job {}: {} of {} tasks in the queue: {}", job, queued, missing.size(), now));
+    }
     last = now;
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }

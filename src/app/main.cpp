@@ -50,6 +50,9 @@ void add_output_options(CLI::App& command, std::string& format, sizesel::CliOpti
   }
 }
 
+const char* kCacheDirHelp =
+    "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)";
+
 const char* kExitCodes =
     "Exit codes: 0 recommended, 1 usage, scenario or table error, 2 runtime error (data, training, solver),\n"
     "3 nothing satisfies the constraints.";
@@ -89,18 +92,22 @@ int main(int argc, char** argv) {
   recommend->add_option("--executor", options.executor, "local (this machine) or slurm (a job array via sbatch)")
       ->check(CLI::IsMember({"local", "slurm"}))
       ->capture_default_str();
-  recommend->add_option("--slurm-cpus", options.slurm.cpus, "slurm: CPUs per task, also each evaluation's threads")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  recommend->add_option("--slurm-gpus", options.slurm.gpus, "slurm: GPUs per task (--gpus-per-task)")
-      ->check(CLI::Range(0, 64));
-  recommend->add_option("--slurm-partition", options.slurm.partition, "slurm: the partition");
-  recommend->add_option("--slurm-time", options.slurm.time, "slurm: the time limit per task (sbatch --time)");
-  recommend->add_option("--sbatch-arg", options.slurm.extra, "slurm: one more sbatch argument (repeatable)")
-      ->allow_extra_args(false);
+  // How the SLURM job array is asked for: recommend --executor slurm and plan --slurm alike.
+  const auto add_slurm_options = [&options](CLI::App* command, const std::string& prefix) {
+    command->add_option("--slurm-cpus", options.slurm.cpus, prefix + "CPUs per task, also each evaluation's threads")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
+    command->add_option("--slurm-gpus", options.slurm.gpus, prefix + "GPUs per task (--gpus-per-task)")
+        ->check(CLI::Range(0, 64));
+    command->add_option("--slurm-partition", options.slurm.partition, prefix + "the partition");
+    command->add_option("--slurm-time", options.slurm.time, prefix + "the time limit per task (sbatch --time)");
+    command->add_option("--sbatch-arg", options.slurm.extra, prefix + "one more sbatch argument (repeatable)")
+        ->allow_extra_args(false);
+  };
+  add_slurm_options(recommend, "slurm: ");
   recommend->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
   recommend->add_option("--cache-dir", options.cache_dir,
-                        "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
+                        kCacheDirHelp);
   recommend->add_flag("--no-cache", options.no_cache, "Train everything; neither read nor write the cache");
   recommend->footer(std::string(kExitCodes) +
                     "\nExamples:\n"
@@ -129,7 +136,7 @@ int main(int argc, char** argv) {
       ->check(thread_count);
   evaluate->add_flag("--quiet,-q", options.quiet, "No progress lines on stderr");
   evaluate->add_option("--cache-dir", options.cache_dir,
-                       "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
+                       kCacheDirHelp);
   evaluate->footer("Stores the evaluation under the key recommend looks it up by (the same scenario, data and threads),\n"
                    "so that many evaluate runs, on one machine or many sharing the cache folder, do recommend's training.\n"
                    "Exit codes: 0 evaluated (or already cached), 1 usage or scenario error, 2 the evaluation failed.\n"
@@ -176,7 +183,7 @@ int main(int argc, char** argv) {
   auto* cache_clear = cache->add_subcommand("clear", "Remove every cached evaluation");
   for (auto* command : {cache_list, cache_clear}) {
     command->add_option("--cache-dir", options.cache_dir,
-                        "Results cache folder (default $SIZESEL_CACHE_DIR, $XDG_CACHE_HOME/sizesel or ~/.cache/sizesel)");
+                        kCacheDirHelp);
   }
   cache->footer("Examples:\n  sizesel cache list\n  sizesel cache clear --cache-dir /tmp/sizesel-cache");
   cache_list->footer("Example: sizesel cache list --cache-dir /tmp/sizesel-cache");
@@ -244,13 +251,7 @@ int main(int argc, char** argv) {
   bool plan_slurm = false;
   plan->add_option("scenario", options.scenario, "Scenario file (JSON)")->required();
   plan->add_flag("--slurm", plan_slurm, "A SLURM job array and the decision after it (the one plan there is)")->required();
-  plan->add_option("--slurm-cpus", options.slurm.cpus, "CPUs per task, also each evaluation's threads")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  plan->add_option("--slurm-gpus", options.slurm.gpus, "GPUs per task (--gpus-per-task)")->check(CLI::Range(0, 64));
-  plan->add_option("--slurm-partition", options.slurm.partition, "The partition");
-  plan->add_option("--slurm-time", options.slurm.time, "The time limit per task (sbatch --time)");
-  plan->add_option("--sbatch-arg", options.slurm.extra, "One more sbatch argument (repeatable)");
+  add_slurm_options(plan, "");
   plan->add_option("--data-dir", options.data_dir, "Dataset folder, replacing the scenario's dataset.root");
   plan->add_option("--cache-dir", options.cache_dir,
                    "Results cache folder, shared by the nodes (default $SIZESEL_CACHE_DIR, ...)");

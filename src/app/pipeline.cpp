@@ -148,6 +148,11 @@ std::vector<MissingEvaluation> missing_evaluations(const Scenario& scenario, con
   return missing;
 }
 
+std::string evaluation_tag(const Scenario& scenario, std::size_t candidate, uint64_t seed) {
+  return fmt::format("[{}/{} {}{}]", candidate + 1, scenario.candidates.size(), scenario.candidates[candidate].name,
+                     scenario.training.repeats > 1 ? fmt::format(" seed {}", seed) : "");
+}
+
 bool needs_training(const Scenario& scenario, const PipelineOptions& options) {
   return !missing_evaluations(scenario, options).empty();
 }
@@ -407,9 +412,7 @@ class Evaluations {
 
   std::string tag(std::size_t k) const {
     const Pending& job = pending_[k];
-    const CandidateResult& result = report_.candidates[job.candidate];
-    return fmt::format("[{}/{} {}{}]", job.candidate + 1, report_.candidates.size(), result.spec.name,
-                       scenario_.training.repeats > 1 ? fmt::format(" seed {}", result.runs[job.run].seed) : "");
+    return evaluation_tag(scenario_, job.candidate, report_.candidates[job.candidate].runs[job.run].seed);
   }
 
   CandidateTraining& training(std::size_t k) {

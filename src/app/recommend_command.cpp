@@ -55,24 +55,28 @@ PreparedRun prepare_run(const std::filesystem::path& file, const CliOptions& opt
   return run;
 }
 
-void prepare_to_train(const PreparedRun& run) {
-  if (!needs_training(run.scenario, run.pipeline)) return;
+void ready_to_train(const PreparedRun& run) {
   // Not after an hour of training: a cache that cannot take the results stops the run now.
-  // One that already holds everything may be read-only, since nothing is written to it then.
   if (run.pipeline.cache_dir) ResultCache(*run.pipeline.cache_dir).check_writable();
   ensure_passive_openmp();
+}
+
+void prepare_to_train(const PreparedRun& run) {
+  // A cache that already holds everything may be read-only, since nothing is written to it then.
+  if (needs_training(run.scenario, run.pipeline)) ready_to_train(run);
 }
 
 Outcome recommend_outcome(const std::filesystem::path& file, const CliOptions& options, Outcome* failed) {
   PreparedRun run = prepare_run(file, options);
   if (options.executor == "slurm") {
     if (options.jobs > 1) throw InputError("--jobs: SLURM decides how many tasks run at once; drop --jobs");
-    run_slurm_jobs(run, options, options.slurm);
+    run_slurm_jobs(run, options);
   } else if (options.jobs > 1) {
     run_local_jobs(run, options, options.jobs);
   }
   const Scenario& scenario = run.scenario;
-  prepare_to_train(run);
+  // After an executor nothing is left to train here: what its jobs lost is reported as failed.
+  if (!run.pipeline.executor) prepare_to_train(run);
   const RunReport report = run_recommend(scenario, run.pipeline);
 
   Outcome outcome;

@@ -2,7 +2,11 @@
 // measured and stored in the results cache under the key `recommend` looks it up by.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "sizesel/app/cli_options.hpp"
+#include "sizesel/scenario/scenario.hpp"
 
 namespace sizesel {
 
@@ -12,5 +16,9 @@ namespace sizesel {
 /// one. Returns 0; throws InputError for an unknown candidate or seed, and
 /// TrainingError with the reason when the evaluation fails.
 int run_evaluate_command(const CliOptions& options);
+
+/// What starts evaluate's error line when the evaluation fails, before the reason:
+/// "FILE: candidate NAME seed S: " (the executors read the reason back from a job's log).
+[[nodiscard]] std::string evaluation_error_prefix(const Scenario& scenario, const std::string& candidate, uint64_t seed);
 
 }  // namespace sizesel

@@ -46,6 +46,6 @@ void run_local_jobs(PreparedRun& run, const CliOptions& options, int64_t jobs);
 /// (cancelled, time limit). On SIGINT or SIGTERM it cancels the job (scancel) and throws
 /// Interrupted. Throws InputError when early stopping is on or the cache is off, Error when
 /// sbatch or squeue fail.
-void run_slurm_jobs(PreparedRun& run, const CliOptions& options, const SlurmOptions& slurm);
+void run_slurm_jobs(PreparedRun& run, const CliOptions& options);
 
 }  // namespace sizesel

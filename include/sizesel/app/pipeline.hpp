@@ -48,6 +48,10 @@ struct MissingEvaluation {
   uint64_t seed = 0;
 };
 
+/// How progress lines name candidate `candidate` (0-based) trained with `seed`: "[2/4 r20]",
+/// or "[2/4 r20 seed 3]" when the scenario has several seeds.
+[[nodiscard]] std::string evaluation_tag(const Scenario& scenario, std::size_t candidate, uint64_t seed);
+
 /// The evaluations of `scenario` that the cache lacks (all of them without a cache), in the
 /// order recommend trains them. Sets libtorch's thread count as the run would.
 [[nodiscard]] std::vector<MissingEvaluation> missing_evaluations(const Scenario& scenario,

@@ -31,8 +31,10 @@ struct PreparedRun {
 };
 /// Reads `file` and checks -o up front. Throws InputError.
 [[nodiscard]] PreparedRun prepare_run(const std::filesystem::path& file, const CliOptions& options);
-/// When `run` will train: checks that the cache can be written, and restarts the process with
+/// Before training: checks that the cache can be written, and restarts the process with
 /// OMP_WAIT_POLICY=PASSIVE unless a policy is set (ensure_passive_openmp).
+void ready_to_train(const PreparedRun& run);
+/// ready_to_train, when `run` will train (some evaluation is not in the cache).
 void prepare_to_train(const PreparedRun& run);
 
 /// Runs the recommend pipeline on `scenario` with these options (cache, data dir, threads,
