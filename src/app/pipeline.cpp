@@ -434,6 +434,7 @@ class Evaluations {
       if (progress_.live_enabled()) {
         training.on_step([this, k](const StepReport& step) {
           estimate_.trained(k, trainings_[k]->fraction_done(), trainings_[k]->train_seconds());
+          if (!progress_.live_due()) return;  // every step: compose the line only when it is drawn
           progress_.live(fmt::format("{} epoch {}/{} {:.0f}%: loss {:.4f}, train acc {:.3f}, {:.0f} images/s", tag(k),
                                      step.epoch, step.epochs,
                                      100.0 * static_cast<double>(step.batch) / static_cast<double>(step.batches),

@@ -117,11 +117,13 @@ void ProgressLog::line(const std::string& text) {
   *out_ << text << '\n' << std::flush;
 }
 
+bool ProgressLog::live_due() const {
+  return live_ && (!showing_ || std::chrono::steady_clock::now() - last_live_ >= every_);
+}
+
 void ProgressLog::live(const std::string& text, const std::string& tail) {
-  if (!live_) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (showing_ && now - last_live_ < every_) return;
-  last_live_ = now;
+  if (!live_due()) return;
+  last_live_ = std::chrono::steady_clock::now();
   // Cut to the terminal's width: a line that wraps cannot be rewritten with \r.
   std::size_t width = 80;
   winsize size{};

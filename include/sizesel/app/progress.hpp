@@ -72,6 +72,9 @@ class ProgressLog {
   [[nodiscard]] bool live_enabled() const { return live_; }
   /// A permanent line (no trailing newline needed).
   void line(const std::string& text);
+  /// Whether live() would draw now: live, and `every` has passed since the last drawing (so a
+  /// caller can skip composing a line that would not be shown).
+  [[nodiscard]] bool live_due() const;
   /// Rewrites the live line, `text` then `tail`, at most once per `every`; nothing when not
   /// live. Cut to the terminal's width from the end of `text`, so that `tail` stays.
   void live(const std::string& text, const std::string& tail);
